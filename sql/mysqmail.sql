@@ -1,0 +1,48 @@
+-- mysqmail schema. Safe to load twice: every statement is idempotent.
+-- Load with: mariadb mysqmail < sql/mysqmail.sql
+-- Names are stored as logged; domains are lower-cased by the loggers.
+-- Comparisons are case-insensitive (utf8mb4_general_ci), as mail systems
+-- treat addresses.
+
+CREATE TABLE IF NOT EXISTS traffic (
+  day DATE NOT NULL,
+  service VARCHAR(8) CHARACTER SET ascii NOT NULL,
+  domain VARCHAR(253) NOT NULL,
+  localpart VARCHAR(64) NOT NULL,
+  bytes_in BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  bytes_out BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  count_in BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  count_out BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  logins BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, service, domain, localpart),
+  KEY domain_day (domain, day)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS mailbox (
+  domain VARCHAR(253) NOT NULL,
+  localpart VARCHAR(64) NOT NULL,
+  password VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '',
+  home VARCHAR(255) NOT NULL DEFAULT '',
+  uid INT UNSIGNED NOT NULL DEFAULT 0,
+  gid INT UNSIGNED NOT NULL DEFAULT 0,
+  active TINYINT NOT NULL DEFAULT 1,
+  last_login DATETIME NULL,
+  last_login_ip VARCHAR(45) CHARACTER SET ascii NULL,
+  last_login_service VARCHAR(8) CHARACTER SET ascii NULL,
+  PRIMARY KEY (domain, localpart)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS domain (
+  name VARCHAR(253) NOT NULL PRIMARY KEY
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- One row per input: the position of the last applied line, committed in
+-- the same transaction as the traffic it caused. token identifies the last
+-- batch, so that a logger that lost its connection during COMMIT can tell
+-- whether that batch landed.
+CREATE TABLE IF NOT EXISTS `cursor` (
+  source VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+  position VARCHAR(64) CHARACTER SET ascii NULL,
+  updated DATETIME NULL,
+  token BIGINT UNSIGNED NOT NULL DEFAULT 0
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -1,0 +1,195 @@
+/* acct.c: the pending batch: counters per (day, service, domain,
+   localpart) and the latest login per mailbox */
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <skalibs/genalloc.h>
+#include <skalibs/strerr.h>
+#include "keytab.h"
+#include "acct.h"
+
+char const *const service_name[SERVICE_N] = { "smtp", "pop3", "imap", "ftp" } ;
+
+int acct_replay = 0 ;
+char const *acct_defaultdomain = 0 ;
+
+ /* Past this many rows (or bytes of keys) the batch is committed at once,
+    whatever MYSQMAIL_FLUSH_MS says: memory stays bounded. */
+#define ACCT_MAXROWS 8192
+#define ACCT_MAXBYTES (2 << 20)
+
+static keytab rows = KEYTAB_ZERO ;        /* day service domain \0 local */
+static genalloc rowcounts = GENALLOC_ZERO ; /* counts */
+static keytab logins = KEYTAB_ZERO ;      /* domain \0 local */
+static genalloc logindata = GENALLOC_ZERO ; /* logininfo */
+static keytab domains = KEYTAB_ZERO ;     /* hosted domains; empty: all */
+static genalloc sorted = GENALLOC_ZERO ;  /* uint32_t */
+
+typedef struct logininfo_s logininfo ;
+struct logininfo_s
+{
+  time_t when ;
+  unsigned int service ;
+  char ip[46] ;
+} ;
+
+static localday today = LOCALDAY_ZERO ;
+
+static void nomem (void)
+{
+  strerr_diefu1sys(111, "allocate memory") ;
+}
+
+static int accounted (addr const *a)
+{
+  if (a->bare || !keytab_n(&domains)) return 1 ;
+  return keytab_find(&domains, a->domain, a->domainlen) != KEYTAB_NONE ;
+}
+
+static size_t mailboxkey (char *key, addr const *a)
+{
+  memcpy(key, a->domain, a->domainlen) ;
+  key[a->domainlen] = 0 ;
+  memcpy(key + a->domainlen + 1, a->local, a->locallen) ;
+  return a->domainlen + 1 + a->locallen ;
+}
+
+int acct_add (logline const *l, unsigned int service, char const *login, size_t loginlen, counts const *c)
+{
+  char key[11 + sizeof(((addr *)0)->domain) + sizeof(((addr *)0)->local)] ;
+  addr a ;
+  uint32_t n ;
+  int isnew ;
+  counts *p ;
+  if (!addr_parse(&a, login, loginlen, acct_defaultdomain) || !accounted(&a)) return 0 ;
+  if (acct_replay) return 1 ;
+  if (!localday_get(&today, l->when)) return 0 ;
+  memcpy(key, today.str, 10) ;
+  key[10] = (char)service ;
+  n = 11 + mailboxkey(key + 11, &a) ;
+  n = keytab_get(&rows, key, n, &isnew) ;
+  if (n == KEYTAB_NONE) nomem() ;
+  if (isnew)
+  {
+    counts z = COUNTS_ZERO ;
+    if (!genalloc_append(counts, &rowcounts, &z)) nomem() ;
+  }
+  p = genalloc_s(counts, &rowcounts) + n ;
+  p->bytes_in += c->bytes_in ;
+  p->bytes_out += c->bytes_out ;
+  p->count_in += c->count_in ;
+  p->count_out += c->count_out ;
+  p->logins += c->logins ;
+  return 1 ;
+}
+
+int acct_login (logline const *l, unsigned int service, char const *login, size_t loginlen, char const *ip, size_t iplen)
+{
+  char key[sizeof(((addr *)0)->domain) + sizeof(((addr *)0)->local)] ;
+  addr a ;
+  uint32_t n ;
+  int isnew ;
+  logininfo *p ;
+  if (!addr_parse(&a, login, loginlen, acct_defaultdomain) || !accounted(&a)) return 0 ;
+  if (acct_replay) return 1 ;
+  n = keytab_get(&logins, key, mailboxkey(key, &a), &isnew) ;
+  if (n == KEYTAB_NONE) nomem() ;
+  if (isnew)
+  {
+    logininfo z = { .when = 0 } ;
+    if (!genalloc_append(logininfo, &logindata, &z)) nomem() ;
+  }
+  p = genalloc_s(logininfo, &logindata) + n ;
+  if (isnew || l->when >= p->when)
+  {
+    p->when = l->when ;
+    p->service = service ;
+    if (iplen >= sizeof(p->ip)) iplen = 0 ;  /* no address is that long */
+    memcpy(p->ip, ip, iplen) ;
+    p->ip[iplen] = 0 ;
+  }
+  return 1 ;
+}
+
+uint32_t acct_n (void) { return keytab_n(&rows) ; }
+uint32_t acct_logins_n (void) { return keytab_n(&logins) ; }
+
+int acct_full (void)
+{
+  return keytab_n(&rows) + keytab_n(&logins) >= ACCT_MAXROWS
+      || keytab_bytes(&rows) + keytab_bytes(&logins) >= ACCT_MAXBYTES ;
+}
+
+void acct_reset (void)
+{
+  keytab_reset(&rows) ;
+  genalloc_setlen(counts, &rowcounts, 0) ;
+  keytab_reset(&logins) ;
+  genalloc_setlen(logininfo, &logindata, 0) ;
+  if (rowcounts.a > ACCT_MAXROWS * 2 * sizeof(counts)) genalloc_free(counts, &rowcounts) ;
+}
+
+void acct_row_get (uint32_t n, acct_row *r)
+{
+  size_t len ;
+  char const *k = keytab_key(&rows, n, &len) ;
+  size_t dl = strlen(k + 11) ;
+  r->day = k ;
+  r->service = (unsigned char)k[10] ;
+  r->domain = k + 11 ;
+  r->domainlen = dl ;
+  r->local = k + 12 + dl ;
+  r->locallen = len - 12 - dl ;
+  r->c = genalloc_s(counts, &rowcounts)[n] ;
+}
+
+static int rowcmp (void const *a, void const *b)
+{
+  size_t la, lb ;
+  char const *ka = keytab_key(&rows, *(uint32_t const *)a, &la) ;
+  char const *kb = keytab_key(&rows, *(uint32_t const *)b, &lb) ;
+  int r = memcmp(ka, kb, la < lb ? la : lb) ;
+  return r ? r : la < lb ? -1 : la > lb ;
+}
+
+ /* Row numbers in key order: every logger locks rows in the same order,
+    which keeps deadlocks between concurrent loggers rare. */
+uint32_t const *acct_sorted (void)
+{
+  uint32_t n = keytab_n(&rows) ;
+  if (!genalloc_ready(uint32_t, &sorted, n)) return 0 ;
+  for (uint32_t i = 0 ; i < n ; i++) genalloc_s(uint32_t, &sorted)[i] = i ;
+  qsort(genalloc_s(uint32_t, &sorted), n, sizeof(uint32_t), &rowcmp) ;
+  return genalloc_s(uint32_t, &sorted) ;
+}
+
+void acct_loginrow_get (uint32_t n, acct_loginrow *r)
+{
+  size_t len ;
+  char const *k = keytab_key(&logins, n, &len) ;
+  logininfo const *p = genalloc_s(logininfo, &logindata) + n ;
+  struct tm tm ;
+  r->domain = k ;
+  r->domainlen = strlen(k) ;
+  r->local = k + r->domainlen + 1 ;
+  r->locallen = len - r->domainlen - 1 ;
+  r->service = p->service ;
+  memcpy(r->ip, p->ip, sizeof(r->ip)) ;
+  if (!localtime_r(&p->when, &tm) || !strftime(r->when, sizeof(r->when), "%Y-%m-%d %H:%M:%S", &tm))
+    memcpy(r->when, "1970-01-01 00:00:00", 20) ;
+}
+
+int acct_domain_add (char const *s, size_t len)
+{
+  char d[ADDR_DOMAINMAX * 4 + 1] ;
+  int isnew ;
+  if (len > ADDR_DOMAINMAX * 4) return 1 ;
+  for (size_t i = 0 ; i < len ; i++) d[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 'a' - 'A' : s[i] ;
+  return keytab_get(&domains, d, len, &isnew) != KEYTAB_NONE ;
+}
+
+void acct_domain_clear (void)
+{
+  keytab_reset(&domains) ;
+}

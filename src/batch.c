@@ -1,0 +1,275 @@
+/* batch.c: one transaction per batch, traffic, logins and cursor together.
+   The cursor row carries a random token per batch: a logger that loses its
+   connection while COMMIT is under way reads the token back once it is
+   connected again, and so knows whether the batch landed. A named lock per
+   source keeps a second logger on the same source waiting, so that it
+   starts from the cursor the first one left. */
+
+#include <string.h>
+#include <unistd.h>
+#include <skalibs/types.h>
+#include <skalibs/strerr.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/random.h>
+#include "db.h"
+#include "acct.h"
+#include "position.h"
+#include "batch.h"
+
+#define ROWS_PER_INSERT 1000
+
+position batch_cursor = POSITION_ZERO ;
+uint64_t batch_token = 0 ;
+
+static char const *source ;
+static stralloc q = STRALLOC_ZERO ;
+static stralloc answer = STRALLOC_ZERO ;
+static uint64_t pending_token = 0 ;     /* nonzero: a COMMIT whose fate is unknown */
+static int domains_stale = 1 ;
+
+static void nomem (void)
+{
+  strerr_diefu1sys(111, "allocate memory") ;
+}
+
+void batch_init (char const *src)
+{
+  source = src ;
+}
+
+int batch_ambiguous (void)
+{
+  return !!pending_token ;
+}
+
+void batch_reload_domains (void)
+{
+  domains_stale = 1 ;
+}
+
+static int run (void)
+{
+  return db_query(q.s, q.len) ;
+}
+
+static int load_domains (void)
+{
+  MYSQL_RES *r ;
+  MYSQL_ROW row ;
+  static char const sql[] = "SELECT name FROM domain" ;
+  if (!(r = db_select(sql, sizeof(sql) - 1))) return 0 ;
+  acct_domain_clear() ;
+  while ((row = mysql_fetch_row(r)))
+  {
+    unsigned long *lens = mysql_fetch_lengths(r) ;
+    if (row[0] && !acct_domain_add(row[0], lens[0])) nomem() ;
+  }
+  mysql_free_result(r) ;
+  domains_stale = 0 ;
+  return 1 ;
+}
+
+static int lock_source (void)
+{
+  for (;;)
+  {
+    int found ;
+    q.len = 0 ;
+    if (!db_catstr(&q, "SELECT GET_LOCK(CONCAT('mysqmail:', SHA1(")
+     || !db_catquoted(&q, source, strlen(source))
+     || !db_catstr(&q, ")), 10)")) nomem() ;
+    if (!db_select1(q.s, q.len, &answer, &found)) return 0 ;
+    if (found && answer.len == 1 && answer.s[0] == '1') return 1 ;
+    strerr_warnw3x("waiting for the lock on source ", source, ": another logger is running on it") ;
+  }
+}
+
+static int read_cursor (position *pos, uint64_t *token)
+{
+  MYSQL_RES *r ;
+  MYSQL_ROW row ;
+  q.len = 0 ;
+  if (!db_catstr(&q, "SELECT position, token FROM `cursor` WHERE source = ")
+   || !db_catquoted(&q, source, strlen(source))) nomem() ;
+  if (!(r = db_select(q.s, q.len))) return 0 ;
+  pos->kind = POSITION_NONE ;
+  *token = 0 ;
+  row = mysql_fetch_row(r) ;
+  if (row)
+  {
+    unsigned long *lens = mysql_fetch_lengths(r) ;
+    if (row[0] && !position_scan(row[0], lens[0], pos))
+      strerr_warnw3x("ignoring the unreadable cursor position of source ", source, ": it covers no line") ;
+    if (row[1]) uint64_scan(row[1], token) ;
+  }
+  mysql_free_result(r) ;
+  return 1 ;
+}
+
+ /* Connect, lock the source, read its cursor. 1 ok, 0 temporary failure.
+    Dies 100 when the schema is missing. */
+int batch_open (void)
+{
+  position pos ;
+  uint64_t token ;
+  static char const iso[] = "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED" ;
+  if (!db_connect()) return 0 ;
+  if (!db_query(iso, sizeof(iso) - 1) || !lock_source()) goto fail ;
+  if (!read_cursor(&pos, &token))
+  {
+    if (db_errno() == 1146) strerr_dief2x(100, "the mysqmail tables are missing: load sql/mysqmail.sql: ", db_error()) ;
+    goto fail ;
+  }
+  if (!load_domains()) goto fail ;
+  if (pending_token)
+  {
+    if (token == pending_token) batch_token = token, batch_cursor = pos, acct_reset() ;
+    pending_token = 0 ;
+  }
+  if (token != batch_token)
+  {
+    if (batch_token) strerr_dief3x(111, "the cursor of source ", source, " was moved by another writer: starting again from it") ;
+    batch_token = token ;
+  }
+  batch_cursor = pos ;
+  return 1 ;
+ fail:
+  db_close() ;
+  return 0 ;
+}
+
+static int cat_row (acct_row const *r)
+{
+  return stralloc_catb(&q, "('", 2)
+   && stralloc_catb(&q, r->day, 10)
+   && stralloc_catb(&q, "','", 3)
+   && db_catstr(&q, service_name[r->service])
+   && stralloc_catb(&q, "',", 2)
+   && db_catquoted(&q, r->domain, r->domainlen)
+   && stralloc_catb(&q, ",", 1)
+   && db_catquoted(&q, r->local, r->locallen)
+   && stralloc_catb(&q, ",", 1) && db_catu64(&q, r->c.bytes_in)
+   && stralloc_catb(&q, ",", 1) && db_catu64(&q, r->c.bytes_out)
+   && stralloc_catb(&q, ",", 1) && db_catu64(&q, r->c.count_in)
+   && stralloc_catb(&q, ",", 1) && db_catu64(&q, r->c.count_out)
+   && stralloc_catb(&q, ",", 1) && db_catu64(&q, r->c.logins)
+   && stralloc_catb(&q, ")", 1) ;
+}
+
+static int send_traffic (void)
+{
+  static char const head[] = "INSERT INTO traffic (day, service, domain, localpart, bytes_in, bytes_out, count_in, count_out, logins) VALUES " ;
+  static char const tail[] = " ON DUPLICATE KEY UPDATE bytes_in = bytes_in + VALUES(bytes_in), bytes_out = bytes_out + VALUES(bytes_out), count_in = count_in + VALUES(count_in), count_out = count_out + VALUES(count_out), logins = logins + VALUES(logins)" ;
+  uint32_t n = acct_n(), i = 0 ;
+  uint32_t const *order = n ? acct_sorted() : 0 ;
+  if (n && !order) nomem() ;
+  while (i < n)
+  {
+    uint32_t j = 0 ;
+    if (!stralloc_copyb(&q, head, sizeof(head) - 1)) nomem() ;
+    for (; i < n && j < ROWS_PER_INSERT ; i++, j++)
+    {
+      acct_row r ;
+      acct_row_get(order[i], &r) ;
+      if ((j && !stralloc_catb(&q, ",", 1)) || !cat_row(&r)) nomem() ;
+    }
+    if (!stralloc_catb(&q, tail, sizeof(tail) - 1)) nomem() ;
+    if (!run()) return 0 ;
+  }
+  return 1 ;
+}
+
+static int send_logins (void)
+{
+  uint32_t n = acct_logins_n() ;
+  for (uint32_t i = 0 ; i < n ; i++)
+  {
+    acct_loginrow r ;
+    acct_loginrow_get(i, &r) ;
+    q.len = 0 ;
+    if (!db_catstr(&q, "UPDATE mailbox SET last_login = '")
+     || !db_catstr(&q, r.when)
+     || !db_catstr(&q, "', last_login_ip = ")
+     || !(r.ip[0] ? db_catquoted(&q, r.ip, strlen(r.ip)) : db_catstr(&q, "NULL"))
+     || !db_catstr(&q, ", last_login_service = '")
+     || !db_catstr(&q, service_name[r.service])
+     || !db_catstr(&q, "' WHERE domain = ")
+     || !db_catquoted(&q, r.domain, r.domainlen)
+     || !db_catstr(&q, " AND localpart = ")
+     || !db_catquoted(&q, r.local, r.locallen)
+     || !db_catstr(&q, " AND (last_login IS NULL OR last_login <= '")
+     || !db_catstr(&q, r.when)
+     || !db_catstr(&q, "')")) nomem() ;
+    if (!run()) return 0 ;
+  }
+  return 1 ;
+}
+
+static int send_cursor (position const *pos, uint64_t token)
+{
+  char fmt[POSITION_FMT] ;
+  size_t n = position_fmt(fmt, pos) ;
+  q.len = 0 ;
+  if (!db_catstr(&q, "INSERT INTO `cursor` (source, position, updated, token) VALUES (")
+   || !db_catquoted(&q, source, strlen(source))
+   || !stralloc_catb(&q, ",", 1)
+   || !(n ? db_catquoted(&q, fmt, n) : db_catstr(&q, "NULL"))
+   || !db_catstr(&q, ", NOW(), ")
+   || !db_catu64(&q, token)
+   || !db_catstr(&q, ") ON DUPLICATE KEY UPDATE position = COALESCE(VALUES(position), position), updated = VALUES(updated), token = VALUES(token)")) nomem() ;
+  return run() ;
+}
+
+static uint64_t new_token (void)
+{
+  uint64_t t = 0 ;
+  while (!t || t == batch_token) random_buf((char *)&t, sizeof(t)) ;
+  return t ;
+}
+
+static void rollback (void)
+{
+  if (db) db_query("ROLLBACK", 8) ;
+}
+
+ /* One try: 1 committed, 0 not (db_errno() says why; pending_token is set
+    when COMMIT itself was cut and the outcome is unknown). */
+static int try_commit (position const *pos)
+{
+  uint64_t token = new_token() ;
+  if (domains_stale && !load_domains()) return 0 ;
+  if (!db_query("START TRANSACTION", 17)) return 0 ;
+  if (!send_traffic() || !send_logins() || !send_cursor(pos, token)) { rollback() ; return 0 ; }
+  if (!db_query("COMMIT", 6))
+  {
+    if (!db) pending_token = token ;
+    else rollback() ;
+    return 0 ;
+  }
+  batch_token = token ;
+  if (pos->kind != POSITION_NONE) batch_cursor = *pos ;
+  acct_reset() ;
+  return 1 ;
+}
+
+ /* 1 committed; 0 not now (the batch stays pending; warned). */
+int batch_commit (position const *pos)
+{
+  for (unsigned int tries = 0 ; tries < 5 ; tries++)
+  {
+    unsigned int e ;
+    if (!db)
+    {
+      if (!batch_open()) break ;
+      if (!acct_n() && !acct_logins_n() && !position_after(&batch_cursor, pos)) return 1 ;
+    }
+    if (try_commit(pos)) return 1 ;
+    if (pending_token) continue ;
+    e = db_errno() ;
+    if (db_gone(e)) continue ;
+    if (!db_retryable(e)) break ;
+    usleep(10000 << tries) ;
+  }
+  strerr_warnwu2x("commit accounting, will try again: ", db_error()) ;
+  return 0 ;
+}

@@ -1,0 +1,28 @@
+/* db.h: the MariaDB/MySQL side */
+
+#ifndef MYSQMAIL_DB_H
+#define MYSQMAIL_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <mysql.h>
+#include <skalibs/stralloc.h>
+
+extern MYSQL *db ;              /* null while not connected */
+
+extern void db_config (void) ;  /* reads MYSQMAIL_*; dies 100 on a bad value */
+extern int db_connect (void) ;  /* 1 ok, 0 temporary failure: see db_error() */
+extern void db_close (void) ;
+extern char const *db_error (void) ;
+extern unsigned int db_errno (void) ;
+extern int db_gone (unsigned int) ;       /* the error means the connection is lost */
+extern int db_retryable (unsigned int) ;  /* deadlock or lock wait timeout */
+
+extern int db_query (char const *, size_t) ;
+extern int db_catquoted (stralloc *, char const *, size_t) ;
+extern int db_catstr (stralloc *, char const *) ;
+extern int db_catu64 (stralloc *, uint64_t) ;
+extern MYSQL_RES *db_select (char const *, size_t) ;
+extern int db_select1 (char const *, size_t, stralloc *, int *) ;
+
+#endif

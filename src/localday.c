@@ -1,0 +1,66 @@
+/* localday.c: calendar arithmetic in the local time zone (TZ), cached */
+
+#include <time.h>
+#include "logline.h"
+
+static char *fmt2 (char *s, unsigned int n)
+{
+  s[0] = '0' + n / 10 ; s[1] = '0' + n % 10 ;
+  return s + 2 ;
+}
+
+ /* 1 on success, 0 when t is outside what the C library can represent */
+int localday_get (localday *d, time_t t)
+{
+  struct tm tm ;
+  unsigned int y ;
+  if (t >= d->start && t < d->end) return 1 ;
+  if (!localtime_r(&t, &tm)) return 0 ;
+  if (tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) return 0 ;
+  d->year = tm.tm_year + 1900 ;
+  d->mon = tm.tm_mon ;
+  d->mday = tm.tm_mday ;
+  d->yday = tm.tm_yday ;
+  y = d->year ;
+  d->str[0] = '0' + y / 1000 ; d->str[1] = '0' + y / 100 % 10 ;
+  d->str[2] = '0' + y / 10 % 10 ; d->str[3] = '0' + y % 10 ;
+  d->str[4] = '-' ; fmt2(d->str + 5, tm.tm_mon + 1) ;
+  d->str[7] = '-' ; fmt2(d->str + 8, tm.tm_mday) ;
+  d->str[10] = 0 ;
+  d->start = localtime_make(d->year, tm.tm_mon, tm.tm_mday, 0, 0, 0) ;
+  d->end = localtime_make(d->year, tm.tm_mon, tm.tm_mday + 1, 0, 0, 0) ;
+  if (d->start > t || d->end <= t) d->start = d->end = t ; /* odd zone: no cache */
+  return 1 ;
+}
+
+ /* mktime is slow; logs hit the same minute over and over */
+time_t localtime_make (int year, int mon, int mday, int hour, int min, int sec)
+{
+  static int cy = -1, cmo, cd, ch, cmi ;
+  static time_t base ;
+  if (year != cy || mon != cmo || mday != cd || hour != ch || min != cmi)
+  {
+    struct tm tm = { .tm_year = year - 1900, .tm_mon = mon, .tm_mday = mday, .tm_hour = hour, .tm_min = min, .tm_sec = 0, .tm_isdst = -1 } ;
+    base = mktime(&tm) ;
+    cy = year ; cmo = mon ; cd = mday ; ch = hour ; cmi = min ;
+  }
+  return base + sec ;
+}
+
+ /* days since 1970-01-01 of a proleptic Gregorian date (Hinnant's method) */
+static long days_from_civil (long y, unsigned int m, unsigned int d)
+{
+  long era ;
+  unsigned int yoe, doy, doe ;
+  y -= m <= 2 ;
+  era = (y >= 0 ? y : y - 399) / 400 ;
+  yoe = (unsigned int)(y - era * 400) ;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1 ;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy ;
+  return era * 146097 + (long)doe - 719468 ;
+}
+
+time_t utctime_make (int year, int mon, int mday, int hour, int min, int sec)
+{
+  return (time_t)days_from_civil(year, mon + 1, mday) * 86400 + hour * 3600 + min * 60 + sec ;
+}

@@ -1,0 +1,19 @@
+/* logger.h: what every mysqmail-*-logger shares */
+
+#ifndef MYSQMAIL_LOGGER_H
+#define MYSQMAIL_LOGGER_H
+
+#include "logline.h"
+
+ /* A parser looks at one line, books what it says with acct_add() and
+    acct_login(), and returns 1 when the line was accounted (for -u). */
+typedef int parser_func (logline const *) ;
+
+extern int logger_main (int, char const *const *, parser_func *) ;
+
+ /* the logger core's line handling, for catching up from a logdir */
+extern void logger_catchup (char const *) ;
+extern void logger_line (char const *, size_t, uint64_t, int) ;
+extern void logger_maybe_commit (void) ;
+
+#endif

@@ -1,0 +1,116 @@
+/* logger_catchup.c: after a restart, book what the logdir holds past the
+   cursor: lines the previous run copied out but did not commit. */
+
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <skalibs/strerr.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/genalloc.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/tai.h>
+#include "batch.h"
+#include "position.h"
+#include "linereader.h"
+#include "logger.h"
+
+static void line (char const *s, size_t len, uint64_t off, void *ctx)
+{
+  (void)ctx ;
+  logger_line(s, len, off, 0) ;
+}
+
+static void ignore (char const *s, size_t len, void *ctx) { (void)s ; (void)len ; (void)ctx ; }
+static void ignoreend (uint64_t off, void *ctx) { (void)off ; (void)ctx ; }
+
+static void readfile (char const *dir, char const *name)
+{
+  char buf[65536] ;
+  linereader r = { .cur = STRALLOC_ZERO, .off = 0, .big = 0, .line = &line, .bigstart = &ignore, .bigmore = &ignore, .bigend = &ignoreend, .ctx = 0 } ;
+  size_t dl = strlen(dir), nl = strlen(name) ;
+  char path[dl + nl + 2] ;
+  int fd ;
+  memcpy(path, dir, dl) ; path[dl] = '/' ; memcpy(path + dl + 1, name, nl + 1) ;
+  fd = open_readb(path) ;
+  if (fd < 0)
+  {
+    if (errno == ENOENT) return ;   /* rotated away meanwhile */
+    strerr_diefu2sys(111, "open ", path) ;
+  }
+  for (;;)
+  {
+    ssize_t k = read(fd, buf, sizeof(buf)) ;
+    if (k < 0) strerr_diefu2sys(111, "read ", path) ;
+    if (!k) break ;
+    linereader_feed(&r, buf, k) ;
+    logger_maybe_commit() ;
+  }
+  linereader_eof(&r) ;
+  linereader_free(&r) ;
+  fd_close(fd) ;
+}
+
+static int archived (char const *name)
+{
+  size_t n = strlen(name) ;
+  tain t ;
+  return n == 27 && name[0] == '@' && name[25] == '.' && (name[26] == 's' || name[26] == 'u')
+      && timestamp_scan(name, &t) == 25 ;
+}
+
+static int namecmp (void const *a, void const *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b) ;
+}
+
+ /* Archives are named by the time they were rotated: every line in one
+    is older than its name. Start with the newest archive the cursor has
+    passed, for the state that open messages need, and read on from there. */
+void logger_catchup (char const *dir)
+{
+  DIR *d ;
+  stralloc names = STRALLOC_ZERO ;
+  genalloc idx = GENALLOC_ZERO ;   /* size_t offsets into names */
+  size_t n, start = 0 ;
+  char **v ;
+  if (batch_cursor.kind != POSITION_LABEL)
+  {
+    strerr_warnw3x("nothing caught up from ", dir, ": the cursor holds no TAI64N label yet") ;
+    return ;
+  }
+  d = opendir(dir) ;
+  if (!d) strerr_diefu2sys(111, "open directory ", dir) ;
+  for (;;)
+  {
+    struct dirent *e ;
+    errno = 0 ;
+    e = readdir(d) ;
+    if (!e) break ;
+    if (!archived(e->d_name)) continue ;
+    {
+      size_t off = names.len ;
+      if (!stralloc_catb(&names, e->d_name, strlen(e->d_name) + 1)
+       || !genalloc_append(size_t, &idx, &off)) strerr_diefu1sys(111, "allocate memory") ;
+    }
+  }
+  if (errno) strerr_diefu2sys(111, "read directory ", dir) ;
+  closedir(d) ;
+  n = genalloc_len(size_t, &idx) ;
+  v = malloc((n + 1) * sizeof(char *)) ;
+  if (!v) strerr_diefu1sys(111, "allocate memory") ;
+  for (size_t i = 0 ; i < n ; i++) v[i] = names.s + genalloc_s(size_t, &idx)[i] ;
+  qsort(v, n, sizeof(char *), &namecmp) ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    tain t ;
+    timestamp_scan(v[i], &t) ;
+    if (!tain_less(&batch_cursor.label, &t)) start = i ;
+  }
+  for (size_t i = start ; i < n ; i++) readfile(dir, v[i]) ;
+  readfile(dir, "current") ;
+  free(v) ;
+  genalloc_free(size_t, &idx) ;
+  stralloc_free(&names) ;
+}

@@ -1,0 +1,324 @@
+/* logger_main.c: the loop every logger runs. Lines in on stdin, every
+   line out on stdout, accounting committed in batches with the cursor. */
+
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <skalibs/types.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/strerr.h>
+#include <skalibs/buffer.h>
+#include <skalibs/tai.h>
+#include <skalibs/iopause.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/sig.h>
+#include <skalibs/djbunix.h>
+#include "acct.h"
+#include "db.h"
+#include "batch.h"
+#include "position.h"
+#include "linereader.h"
+#include "logger.h"
+
+#define USAGE "[ -u ] [ -t ]"
+#define dieusage() strerr_dieusage(100, USAGE)
+
+static parser_func *parse ;
+static int opt_u = 0, opt_t = 0 ;
+static char outspace[65536] ;
+static buffer out = BUFFER_INIT(&buffer_write, 1, outspace, sizeof(outspace)) ;
+
+static int infile = 0 ;            /* stdin is a regular file: positions are offsets */
+static uint64_t indev, inino ;
+static tain lastlabel = TAIN_ZERO ;  /* -t labels only go up */
+static time_t nowsec ;
+static position lastpos = POSITION_ZERO ;  /* furthest line seen */
+static position skipto = POSITION_ZERO ;   /* lines it covers were booked before */
+static int pending = 0 ;
+static tain deadline ;
+static tain flushdelay ;
+static unsigned int backoff = 0 ;
+
+static void put (char const *s, size_t n)
+{
+  size_t w = 0 ;
+  if (!buffer_putall(&out, s, n, &w)) strerr_diefu1sys(111, "write to stdout") ;
+}
+
+static void flush (void)
+{
+  if (!buffer_flush(&out)) strerr_diefu1sys(111, "write to stdout") ;
+}
+
+static void newlabel (tain *t)
+{
+  static tain const onenano = { .sec = TAI_ZERO, .nano = 1 } ;
+  tain_wallclock_read(t) ;
+  if (!tain_less(&lastlabel, t)) tain_add(t, &lastlabel, &onenano) ;
+  lastlabel = *t ;
+}
+
+static void putlabel (tain const *t)
+{
+  char fmt[TIMESTAMP + 1] ;
+  timestamp_fmt(fmt, t) ;
+  fmt[TIMESTAMP] = ' ' ;
+  put(fmt, TIMESTAMP + 1) ;
+}
+
+static void mark_pending (void)
+{
+  if (pending) return ;
+  pending = 1 ;
+  tain_add_g(&deadline, &flushdelay) ;
+}
+
+static void advance (position const *pos)
+{
+  if (position_after(&lastpos, pos)) lastpos = *pos ;
+  if (position_after(&batch_cursor, pos)) mark_pending() ;
+}
+
+ /* One whole line: parse, book unless the cursor covers it, copy it out. */
+void logger_line (char const *s, size_t len, uint64_t endoff, int output)
+{
+  logline l ;
+  position pos = POSITION_ZERO ;
+  int acc, mylabel = 0 ;
+  logline_parse(&l, s, len, nowsec) ;
+  if (opt_t && !l.haslabel && output)
+  {
+    time_t t ;
+    newlabel(&l.label) ;
+    l.haslabel = mylabel = 1 ;
+    if (!l.hastime && time_sysclock_from_tai(&t, tain_secp(&l.label))) l.when = t ;
+  }
+  if (l.haslabel) { pos.kind = POSITION_LABEL ; pos.label = l.label ; }
+  else if (infile && output) { pos.kind = POSITION_FILE ; pos.dev = indev ; pos.ino = inino ; pos.off = endoff ; }
+   /* caught-up lines book only when their label says they are new */
+  acct_replay = pos.kind == POSITION_NONE ? !output : position_covers(&skipto, &pos) ;
+  acc = (*parse)(&l) ;
+  if (acc && !acct_replay) mark_pending() ;
+  if (output && (!opt_u || !acc))
+  {
+    if (mylabel) putlabel(&l.label) ;
+    put(s, len) ;
+    put("\n", 1) ;
+  }
+  advance(&pos) ;
+}
+
+static void line_out (char const *s, size_t len, uint64_t endoff, void *ctx)
+{
+  (void)ctx ;
+  logger_line(s, len, endoff, 1) ;
+}
+
+ /* Overlong lines: nothing books from them; copy them through in pieces. */
+static void big_start (char const *s, size_t len, void *ctx)
+{
+  (void)ctx ;
+  if (opt_t && !(len >= 26 && s[0] == '@' && s[25] == ' '))
+  {
+    tain t ;
+    newlabel(&t) ;
+    putlabel(&t) ;
+  }
+  put(s, len) ;
+}
+
+static void big_more (char const *s, size_t len, void *ctx)
+{
+  (void)ctx ;
+  put(s, len) ;
+}
+
+static void big_end (uint64_t endoff, void *ctx)
+{
+  (void)ctx ;
+  put("\n", 1) ;
+  if (infile)
+  {
+    position pos = { .kind = POSITION_FILE, .dev = indev, .ino = inino, .off = endoff } ;
+    advance(&pos) ;
+  }
+  else if (opt_t)
+  {
+    position pos = { .kind = POSITION_LABEL, .label = lastlabel } ;
+    advance(&pos) ;
+  }
+}
+
+static void commit (void)
+{
+  flush() ;
+  if (batch_commit(&lastpos))
+  {
+    pending = 0 ;
+    backoff = 0 ;
+    return ;
+  }
+  backoff = backoff ? backoff >= 16000 ? 30000 : backoff * 2 : 1000 ;
+  {
+    tain d ;
+    tain_from_millisecs(&d, backoff) ;
+    tain_add_g(&deadline, &d) ;
+  }
+}
+
+void logger_maybe_commit (void)
+{
+  if (acct_full()) commit() ;
+}
+
+static void handle_signals (void)
+{
+  for (;;)
+  {
+    int sig = selfpipe_read() ;
+    switch (sig)
+    {
+      case -1 : strerr_diefu1sys(111, "selfpipe_read") ;
+      case 0 : return ;
+      case SIGTERM :
+      case SIGINT :
+        flush() ;
+        if (pending && !batch_commit(&lastpos))
+          strerr_dief1x(111, "stopped with accounting not committed: the cursor lets a restart book it") ;
+        _exit(0) ;
+      case SIGHUP : batch_reload_domains() ; break ;
+      default : break ;
+    }
+  }
+}
+
+static void at_eof (linereader *r)
+{
+  linereader_eof(r) ;
+  flush() ;
+  for (unsigned int i = 0 ; pending ; i++)
+  {
+    if (batch_commit(&lastpos)) break ;
+    if (i >= 2) strerr_dief1x(111, "end of input with accounting not committed: the cursor lets a new run book it") ;
+    sleep(1) ;
+  }
+  _exit(0) ;
+}
+
+static void read_config (void)
+{
+  char const *x = getenv("MYSQMAIL_FLUSH_MS") ;
+  char const *src = getenv("MYSQMAIL_SOURCE") ;
+  unsigned int ms = 200 ;
+  if (x)
+  {
+    size_t n = uint_scan(x, &ms) ;
+    if (!n || x[n] || ms > 3600000)
+      strerr_dief3x(100, "invalid MYSQMAIL_FLUSH_MS: ", x, " (want milliseconds, 0 to 3600000)") ;
+  }
+  tain_from_millisecs(&flushdelay, (int)ms) ;
+  if (!src || !*src) src = PROG ;
+  if (strlen(src) > 128) strerr_dief2x(100, "MYSQMAIL_SOURCE is longer than 128 bytes: ", src) ;
+  batch_init(src) ;
+  x = getenv("MYSQMAIL_DOMAIN") ;
+  if (x && *x)
+  {
+    if (strlen(x) > ADDR_DOMAINMAX) strerr_dief2x(100, "MYSQMAIL_DOMAIN is longer than 253 bytes: ", x) ;
+    acct_defaultdomain = x ;
+  }
+  db_config() ;
+}
+
+/* A regular file on stdin gives every line a position: its offset. */
+static uint64_t check_stdin (void)
+{
+  struct stat st ;
+  off_t o ;
+  if (fstat(0, &st) < 0) strerr_diefu1sys(111, "fstat stdin") ;
+  if (!S_ISREG(st.st_mode)) return 0 ;
+  infile = 1 ;
+  indev = st.st_dev ;
+  inino = st.st_ino ;
+  o = lseek(0, 0, SEEK_CUR) ;
+  return o > 0 ? (uint64_t)o : 0 ;
+}
+
+int logger_main (int argc, char const *const *argv, parser_func *f)
+{
+  static char inspace[65536] ;
+  linereader r = { .cur = STRALLOC_ZERO, .off = 0, .big = 0, .line = &line_out, .bigstart = &big_start, .bigmore = &big_more, .bigend = &big_end, .ctx = 0 } ;
+  iopause_fd x[2] ;
+  parse = f ;
+  {
+    subgetopt l = SUBGETOPT_ZERO ;
+    for (;;)
+    {
+      int opt = subgetopt_r(argc, argv, "ut", &l) ;
+      if (opt == -1) break ;
+      switch (opt)
+      {
+        case 'u' : opt_u = 1 ; break ;
+        case 't' : opt_t = 1 ; break ;
+        default : dieusage() ;
+      }
+    }
+    argc -= l.ind ; argv += l.ind ;
+  }
+  if (argc) dieusage() ;
+  read_config() ;
+  r.off = check_stdin() ;
+  if (sig_altignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
+  x[1].fd = selfpipe_init() ;
+  if (x[1].fd < 0) strerr_diefu1sys(111, "selfpipe_init") ;
+  if (!selfpipe_trap(SIGTERM) || !selfpipe_trap(SIGINT) || !selfpipe_trap(SIGHUP))
+    strerr_diefu1sys(111, "trap signals") ;
+  x[1].events = IOPAUSE_READ ;
+  tain_now_set_stopwatch_g() ;
+  if (!batch_open()) strerr_diefu2x(111, "connect to the database: ", db_error()) ;
+  skipto = batch_cursor ;
+  lastpos = batch_cursor ;
+  nowsec = time(0) ;
+  {
+    char const *logdir = getenv("MYSQMAIL_LOGDIR") ;
+    if (logdir && *logdir)
+    {
+      logger_catchup(logdir) ;
+      skipto = lastpos ;
+      if (pending) commit() ;
+    }
+  }
+  if (ndelay_on(0) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdin non-blocking") ;
+
+  for (;;)
+  {
+    int blocked = batch_ambiguous() || acct_full() ;
+    int n ;
+    flush() ;
+    x[0].fd = 0 ;
+    x[0].events = blocked ? 0 : IOPAUSE_READ ;
+    n = iopause_g(x, 2, pending || blocked ? &deadline : &tain_infinite) ;
+    if (n < 0) strerr_diefu1sys(111, "iopause") ;
+    if (x[1].revents & IOPAUSE_READ) handle_signals() ;
+    if (!n || ((pending || blocked) && !tain_less(&STAMP, &deadline)))
+    {
+      commit() ;
+      continue ;
+    }
+    if (x[0].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))
+    {
+      ssize_t k = read(0, inspace, sizeof(inspace)) ;
+      if (k < 0)
+      {
+        if (errno == EAGAIN || errno == EINTR) continue ;
+        strerr_diefu1sys(111, "read stdin") ;
+      }
+      if (!k) at_eof(&r) ;
+      nowsec = time(0) ;
+      linereader_feed(&r, inspace, k) ;
+      if (acct_full()) commit() ;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/* parse_dovecot.c: Dovecot 2.2 and 2.3 POP3/IMAP session ends and logins.
+   log_path:  Nov 25 10:00:00 pop3(bob@example.org)<123><abc>: Info: Disconnected: Logged out top=0/0, retr=1/518, ...
+   syslog:    Nov 25 10:00:00 host dovecot: imap(bob)<123><abc>: Logged out in=52 out=701 ... body_count=1 ...
+   logins:    ... imap-login: Info: Login: user=<bob@example.org>, method=PLAIN, rip=127.0.0.1, lip=... */
+
+#include <string.h>
+#include "acct.h"
+#include "scan.h"
+#include "parsers.h"
+
+ /* Where Dovecot's own text starts: after "dovecot: " under syslog. */
+static void body (logline const *l, char const **s, size_t *len)
+{
+  if (l->taglen >= 7 && !memcmp(l->tag, "dovecot", 7) && (l->taglen == 7 || l->tag[7] == '['))
+  {
+    *s = l->msg ; *len = l->msglen ;
+  }
+  else { *s = l->rest ; *len = l->restlen ; }
+}
+
+static void skip (char const **s, size_t *len, size_t n)
+{
+  *s += n ; *len -= n ;
+}
+
+static int skip_level (char const **s, size_t *len)
+{
+  static char const *const bad[] = { "Error: ", "Warning: ", "Fatal: ", "Panic: ", "Debug: ", 0 } ;
+  if (scan_prefix(*s, *len, "Info: ")) { skip(s, len, 6) ; return 1 ; }
+  for (unsigned int i = 0 ; bad[i] ; i++) if (scan_prefix(*s, *len, bad[i])) return 0 ;
+  return 1 ;
+}
+
+static int login (logline const *l, unsigned int service, char const *s, size_t len)
+{
+  char const *user, *ip = "" ;
+  size_t userlen, iplen = 0 ;
+  if (!skip_level(&s, &len) || !scan_prefix(s, len, "Login: ")) return 0 ;
+  if (!scan_bracketed(s, len, "user=", '<', ">, ", &user, &userlen)
+   && !scan_bracketed(s, len, "user=", '<', ">", &user, &userlen)) return 0 ;
+  scan_field(s, len, "rip=", &ip, &iplen) ;
+  return acct_login(l, service, user, userlen, ip, iplen) ;
+}
+
+static int session (logline const *l, unsigned int service, char const *s, size_t len)
+{
+  char const *user ;
+  size_t userlen ;
+  counts c = COUNTS_ZERO ;
+  uint64_t a, b ;
+  skip(&s, &len, 5) ;
+  {
+    char const *e1 = scan_find(s, len, ")<", 2) ;
+    char const *e2 = scan_find(s, len, "): ", 3) ;
+    char const *e = e1 && (!e2 || e1 < e2) ? e1 : e2 ;
+    if (!e) return 0 ;
+    user = s ; userlen = e - s ;
+    e = scan_find(e, len - (e - s), ": ", 2) ;
+    if (!e) return 0 ;
+    skip(&s, &len, e + 2 - s) ;
+  }
+  if (!skip_level(&s, &len)) return 0 ;
+  if (service == SERVICE_POP3 && scan_field_pair(s, len, "top=", &a, &b))
+  {
+    uint64_t r, rb ;
+    if (!scan_field_pair(s, len, "retr=", &r, &rb)) return 0 ;
+    c.bytes_out = b + rb ;
+    c.count_out = r ;
+    if (scan_field_u64(s, len, "in=", &a)) c.bytes_in = a ;
+  }
+  else
+  {
+    if (!scan_field_u64(s, len, "in=", &c.bytes_in) || !scan_field_u64(s, len, "out=", &c.bytes_out)) return 0 ;
+    if (service == SERVICE_IMAP) scan_field_u64(s, len, "body_count=", &c.count_out) ;
+  }
+  c.logins = 1 ;
+  return acct_add(l, service, user, userlen, &c) ;
+}
+
+int parse_dovecot (logline const *l)
+{
+  char const *s ;
+  size_t len ;
+  body(l, &s, &len) ;
+  if (len < 6) return 0 ;
+  if (!memcmp(s, "pop3(", 5)) return session(l, SERVICE_POP3, s, len) ;
+  if (!memcmp(s, "imap(", 5)) return session(l, SERVICE_IMAP, s, len) ;
+  if (scan_prefix(s, len, "pop3-login: ")) return login(l, SERVICE_POP3, s + 12, len - 12) ;
+  if (scan_prefix(s, len, "imap-login: ")) return login(l, SERVICE_IMAP, s + 12, len - 12) ;
+  return 0 ;
+}

@@ -1,0 +1,10 @@
+/* parsers.h: one function per daemon's log, as logger_main() takes them */
+
+#ifndef MYSQMAIL_PARSERS_H
+#define MYSQMAIL_PARSERS_H
+
+#include "logline.h"
+
+extern int parse_dovecot (logline const *) ;
+
+#endif

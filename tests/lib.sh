@@ -1,0 +1,66 @@
+# tests/lib.sh: sourced by every tests/*.t. TAP output, a private MariaDB
+# server, and a fresh database per test.
+# package/check starts one server for the whole run and exports
+# MYSQMAIL_SOCKET; a test run alone (prove tests/x.t) starts its own.
+
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${MYSQMAIL_BIN:-$top/command}
+TBIN=${MYSQMAIL_TESTBIN:-$top/compile}
+. "$top/tests/mariadb.sh"
+
+T_N=0
+T_FAILED=0
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mysqmail-test.XXXXXX")
+T_OWNDB=
+
+t_cleanup() {
+  [ -n "$T_OWNDB" ] && mariadb_stop "$T_OWNDB"
+  rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT
+trap 'exit 1' INT TERM
+
+plan() { echo "1..$1"; }
+diag() { printf '# %s\n' "$@" >&2; }
+ok() {
+  T_N=$((T_N + 1))
+  if [ "$1" = 0 ]; then echo "ok $T_N - $2"
+  else echo "not ok $T_N - $2"; T_FAILED=$((T_FAILED + 1)); fi
+}
+# is GOT EXPECTED DESCRIPTION
+is() {
+  if [ "$1" = "$2" ]; then ok 0 "$3"
+  else
+    ok 1 "$3"
+    printf '%s\n' "$1" > "$T_TMP/got"; printf '%s\n' "$2" > "$T_TMP/want"
+    diff -u "$T_TMP/want" "$T_TMP/got" | sed 's/^/#   /' >&2
+  fi
+}
+done_testing() { exit $((T_FAILED > 0)); }
+
+# a server of our own, when package/check did not start one
+need_server() {
+  if [ -z "${MYSQMAIL_SOCKET:-}" ] || ! [ -S "$MYSQMAIL_SOCKET" ]; then
+    T_OWNDB=$T_TMP/db
+    mariadb_start "$T_OWNDB" || { echo "Bail out! cannot start MariaDB"; exit 1; }
+    export MYSQMAIL_SOCKET=$T_OWNDB/sock
+  fi
+}
+
+# fresh_db NAME: an empty database with the schema, exported for the loggers
+fresh_db() {
+  need_server
+  export MYSQMAIL_DATABASE=$1 MYSQMAIL_USER=root MYSQMAIL_PASSWORD=
+  mariadb_root -e "DROP DATABASE IF EXISTS \`$1\`; CREATE DATABASE \`$1\`"
+  sql < "$top/sql/mysqmail.sql"
+}
+
+sql() { mariadb --no-defaults -S "$MYSQMAIL_SOCKET" -u root -N -B "$MYSQMAIL_DATABASE" "$@"; }
+mariadb_root() { mariadb --no-defaults -S "$MYSQMAIL_SOCKET" -u root -N -B "$@"; }
+
+# the traffic table as fixtures' expected files write it
+traffic() {
+  sql -e "SELECT day, service, IF(domain = '', '-', domain), localpart, bytes_in, bytes_out, count_in, count_out, logins FROM traffic ORDER BY day, service, domain, localpart" | tr '\t' ' '
+}
+expected() { grep -v '^#' "$1" | grep -v '^$' | LC_ALL=C sort; }
