@@ -41,15 +41,43 @@ static size_t scan_facility (char const *s, size_t len)
 }
 
  /* "<13>" and RFC 5424's version "1 " */
-static size_t scan_pri (char const *s, size_t len)
+static size_t scan_pri (char const *s, size_t len, int *v1)
 {
   size_t i = 1 ;
+  *v1 = 0 ;
   if (!len || s[0] != '<') return 0 ;
   while (i < len && i < 5 && isdig(s[i])) i++ ;
   if (i == 1 || i >= len || s[i] != '>') return 0 ;
   i++ ;
-  if (i + 1 < len && s[i] == '1' && s[i+1] == ' ') i += 2 ;
+  if (i + 1 < len && s[i] == '1' && s[i+1] == ' ') { i += 2 ; *v1 = 1 ; }
   return i ;
+}
+
+static size_t word (char const *s, size_t len)
+{
+  size_t i = 0 ;
+  while (i < len && s[i] != ' ') i++ ;
+  return i ;
+}
+
+ /* RFC 5424 after the host: APP PROCID MSGID SD MSG. The tag is APP. */
+static void scan_5424 (logline *l, char const *s, size_t len)
+{
+  size_t i = word(s, len), n ;
+  l->tag = s ; l->taglen = i == 1 && s[0] == '-' ? 0 : i ;
+  for (unsigned int k = 0 ; k < 2 && i < len ; k++) i += 1 + word(s + i + 1, len - i - 1) ;
+  if (i < len) i++ ;
+  if (i < len && s[i] == '[')
+  {
+    for (; i < len ; i++)
+      if (s[i] == '\\' && i + 1 < len) i++ ;
+      else if (s[i] == ']' && (i + 1 == len || s[i+1] == ' ')) { i++ ; break ; }
+  }
+  else i += word(s + i, len - i) ;
+  if (i < len) i++ ;
+  n = i ;
+  if (n + 3 <= len && !memcmp(s + n, "\xef\xbb\xbf", 3)) n += 3 ;  /* BOM */
+  l->msg = s + n ; l->msglen = len - n ;
 }
 
 static char const months[] = "JanFebMarAprMayJunJulAugSepOctNovDec" ;
@@ -62,11 +90,14 @@ static int guess_year (int mon, int mday, time_t ref)
 {
   static localday rd = LOCALDAY_ZERO ;
   int diff ;
+  int year ;
   if (!localday_get(&rd, ref)) return 1970 ;
   diff = (int)(cumdays[mon] + mday) - (int)(cumdays[rd.mon] + rd.mday) ;
-  if (diff > 1) return rd.year - 1 ;
-  if (diff <= -364) return rd.year + 1 ;
-  return rd.year ;
+  year = diff > 1 ? rd.year - 1 : diff <= -364 ? rd.year + 1 : rd.year ;
+   /* Feb 29 was written in a leap year: the latest one */
+  if (mon == 1 && mday == 29)
+    while (year % 4 || (!(year % 100) && year % 400)) year-- ;
+  return year ;
 }
 
 static size_t scan_frac (char const *s, size_t len, size_t i)
@@ -167,6 +198,7 @@ static size_t scan_host (char const *s, size_t len)
 void logline_parse (logline *l, char const *s, size_t len, time_t now)
 {
   size_t i, n, taglen = 0 ;
+  int v1 ;
   time_t ref = now ;
   l->s = s ; l->len = len ;
   l->haslabel = 0 ; l->hastime = 0 ;
@@ -183,16 +215,18 @@ void logline_parse (logline *l, char const *s, size_t len, time_t now)
   }
   l->when = ref ;
   i += scan_facility(s + i, len - i) ;
-  i += scan_pri(s + i, len - i) ;
+  i += scan_pri(s + i, len - i, &v1) ;
   n = scan_rfc3164(s + i, len - i, ref, &l->when) ;
   if (!n) n = scan_iso(s + i, len - i, &l->when) ;
   if (n)
   {
     l->hastime = 1 ;
     i += n ;
-    if (!scan_tag(s + i, len - i, &taglen)) i += scan_host(s + i, len - i) ;
+    if (v1) i += word(s + i, len - i) + (i + word(s + i, len - i) < len) ;
+    else if (!scan_tag(s + i, len - i, &taglen)) i += scan_host(s + i, len - i) ;
   }
   l->rest = s + i ; l->restlen = len - i ;
+  if (v1 && l->hastime) { scan_5424(l, l->rest, l->restlen) ; return ; }
   n = scan_tag(l->rest, l->restlen, &taglen) ;
   l->tag = l->rest ; l->taglen = n ? taglen : 0 ;
   l->msg = l->rest + n ; l->msglen = l->restlen - n ;

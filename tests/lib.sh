@@ -64,3 +64,7 @@ traffic() {
   sql -e "SELECT day, service, IF(domain = '', '-', domain), localpart, bytes_in, bytes_out, count_in, count_out, logins FROM traffic ORDER BY day, service, domain, localpart" | tr '\t' ' '
 }
 expected() { grep -v '^#' "$1" | grep -v '^$' | LC_ALL=C sort; }
+
+# tai64n DATE: the label s6-log t / s6-tai64n would write at that UTC time
+# (TAI = UTC + 37 s since 2017, as skalibs counts leap seconds)
+tai64n() { printf '@%016x%08x' $(( (1 << 62) + $(date -u -d "$1" +%s) + 37 )) 0; }
