@@ -24,7 +24,7 @@
 #include "logger.h"
 
 #define USAGE "[ -u ] [ -t ]"
-#define dieusage() strerr_dieusage(100, USAGE)
+#define dieusage() strerr_die(100, PROG, ": usage: ", PROG, " " USAGE)
 
 static parser_func *parse ;
 static int opt_u = 0, opt_t = 0 ;
@@ -277,7 +277,7 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
     strerr_diefu1sys(111, "trap signals") ;
   x[1].events = IOPAUSE_READ ;
   tain_now_set_stopwatch_g() ;
-  if (!batch_open()) strerr_diefu2x(111, "connect to the database: ", db_error()) ;
+  if (!batch_open()) strerr_diefu(111, "connect to the database: ", db_error()) ;
   skipto = batch_cursor ;
   lastpos = batch_cursor ;
   nowsec = time(0) ;
