@@ -46,3 +46,12 @@ CREATE TABLE IF NOT EXISTS `cursor` (
   updated DATETIME NULL,
   token BIGINT UNSIGNED NOT NULL DEFAULT 0
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- mysqmail-meter: one row per booked session, written in the same
+-- transaction as its traffic, so that a session is never booked twice (a
+-- lost answer to COMMIT, a spool file a crash kept from being removed).
+-- Rows older than the oldest file in any MYSQMAIL_SPOOL may be deleted.
+CREATE TABLE IF NOT EXISTS meter_session (
+  id CHAR(40) CHARACTER SET ascii NOT NULL PRIMARY KEY,
+  booked DATETIME NOT NULL
+) ENGINE=InnoDB;

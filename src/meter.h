@@ -1,0 +1,63 @@
+/* meter.h: mysqmail-meter's session: relay, protocol counters, booking */
+
+#ifndef MYSQMAIL_METER_H
+#define MYSQMAIL_METER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+ /* a session id: 24 hex digits of TAI64N time, 16 of random */
+#define METER_IDLEN 40
+
+typedef struct meter_s meter, *meter_ref ;
+struct meter_s
+{
+  char id[METER_IDLEN + 1] ;
+  unsigned int service ;     /* SERVICE_POP3 or SERVICE_IMAP */
+  time_t when ;              /* end of the session: decides the day */
+  uint64_t bytes_in ;        /* read from the client */
+  uint64_t bytes_out ;       /* written to the client */
+  uint64_t count_out ;       /* RETR commands, or FETCH responses with a body */
+  char ip[46] ;              /* TCPREMOTEIP, or empty */
+  char const *user ;
+  size_t userlen ;
+} ;
+
+extern void meter_newid (char *) ;
+
+ /* meter_scan.c: what the protocol says, fed in arbitrary pieces */
+#define METER_SEGMAX 1024
+typedef struct meter_scan_s meter_scan, *meter_scan_ref ;
+struct meter_scan_s
+{
+  unsigned int service ;
+  uint64_t count ;
+   /* pop3, client side: where we are in the current command line */
+  unsigned int cpos ;        /* bytes of "RETR" matched; 5: not a RETR line */
+   /* imap, server side */
+  uint64_t literal ;         /* literal bytes still to skip */
+  uint64_t litn ;            /* the {n} being read */
+  unsigned int brace : 2 ;   /* 0 none, 1 in {digits, 2 after } */
+  unsigned int litdigits : 1 ;
+  unsigned int cr : 1 ;
+  unsigned int inquote : 1 ;
+  unsigned int escape : 1 ;
+  unsigned int fetch : 2 ;   /* 0 unknown, 1 an untagged FETCH, 2 something else */
+  unsigned int counted : 1 ;
+  size_t seglen ;
+  char seg[METER_SEGMAX] ;   /* the response text outside quotes and literals */
+} ;
+
+extern void meter_scan_init (meter_scan *, unsigned int) ;
+extern void meter_scan_client (meter_scan *, char const *, size_t) ;
+extern void meter_scan_server (meter_scan *, char const *, size_t) ;
+
+ /* meter_relay.c: run argv as a child, relay, count. Returns its wait status. */
+extern int meter_relay (char const *const *, char const *const *, meter *) ;
+
+ /* meter_book.c: 1 booked (or nothing to book, or booked before), 0 not now */
+extern int meter_book (meter const *) ;
+extern int meter_book_retry (meter const *) ;
+
+#endif

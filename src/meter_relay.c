@@ -1,0 +1,208 @@
+/* meter_relay.c: the server runs as a child on two pipes; we copy bytes
+   between them and our stdin/stdout as soon as they come, counting.
+   End of input on one side becomes end of input on the other (half-close);
+   a side that cannot be written to any more is closed on its producer, so
+   that a client hang-up reaches the server as EPIPE or SIGPIPE. The
+   session is over once the server has exited and its output is drained. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <skalibs/strerr.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/iopause.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/sig.h>
+#include <skalibs/exec.h>
+#include "meter.h"
+
+#define BUFSIZE 131072
+#define PIPESIZE 1048576
+
+typedef struct way_s way ;
+struct way_s
+{
+  int in ;                   /* -1 once at end of input */
+  int out ;                  /* -1 once closed */
+  size_t start ;
+  size_t end ;
+  char buf[BUFSIZE] ;
+} ;
+
+static way up ;              /* client to server */
+static way down ;            /* server to client */
+static meter_scan scan ;
+static meter *m ;
+
+ /* Half-close towards the client: stdout is usually the same socket as
+    stdin, which close() alone would leave open. */
+static void close_out (way *w)
+{
+  if (w->out < 0) return ;
+  if (w == &down) shutdown(w->out, SHUT_WR) ;   /* ENOTSOCK on a pipe: close is enough */
+  fd_close(w->out) ;
+  w->out = -1 ;
+}
+
+static void close_in (way *w)
+{
+  if (w->in < 0) return ;
+  fd_close(w->in) ;
+  w->in = -1 ;
+}
+
+static void doread (way *w)
+{
+  ssize_t r = read(w->in, w->buf, BUFSIZE) ;
+  if (r < 0)
+  {
+    if (errno == EAGAIN || errno == EINTR) return ;
+    r = 0 ;   /* a reset or an error: the same as the end, for the other side */
+  }
+  if (!r)
+  {
+    close_in(w) ;
+    close_out(w) ;
+    return ;
+  }
+  w->start = 0 ;
+  w->end = r ;
+  if (w == &up)
+  {
+    m->bytes_in += r ;
+    meter_scan_client(&scan, w->buf, r) ;
+  }
+}
+
+static void dowrite (way *w)
+{
+  ssize_t r = write(w->out, w->buf + w->start, w->end - w->start) ;
+  if (r < 0)
+  {
+    if (errno == EAGAIN || errno == EINTR) return ;
+     /* the reader is gone: so is what we had for it, and its producer learns it */
+    w->start = w->end = 0 ;
+    close_out(w) ;
+    close_in(w) ;
+    return ;
+  }
+  if (w == &down)
+  {
+    m->bytes_out += r ;
+    meter_scan_server(&scan, w->buf + w->start, r) ;
+  }
+  w->start += r ;
+  if (w->start == w->end)
+  {
+    w->start = w->end = 0 ;
+    if (w->in < 0) close_out(w) ;
+  }
+}
+
+static void bigpipe (int fd)
+{
+#ifdef F_SETPIPE_SZ
+  fcntl(fd, F_SETPIPE_SZ, PIPESIZE) ;   /* fewer wakeups; failing is harmless */
+#else
+  (void)fd ;
+#endif
+}
+
+static pid_t spawn (char const *const *argv, char const *const *envp, int *pin, int *pout)
+{
+  pid_t pid ;
+  if (pipecoe(pin) < 0 || pipecoe(pout) < 0) strerr_diefu1sys(111, "create pipes") ;
+  bigpipe(pin[1]) ;
+  bigpipe(pout[0]) ;
+  pid = fork() ;
+  if (pid < 0) strerr_diefu1sys(111, "fork") ;
+  if (!pid)
+  {
+    sig_blocknone() ;
+    if (fd_move(0, pin[0]) < 0 || fd_move(1, pout[1]) < 0) strerr_diefu1sys(111, "set up the server's stdin and stdout") ;
+    exec_ae(argv[0], argv, envp) ;
+    strerr_dieexec(errno == ENOENT ? 127 : 126, argv[0]) ;
+  }
+  fd_close(pin[0]) ;
+  fd_close(pout[1]) ;
+  if (ndelay_on(pin[1]) < 0 || ndelay_on(pout[0]) < 0) strerr_diefu1sys(111, "set pipes non-blocking") ;
+  return pid ;
+}
+
+static int signals (pid_t pid, int *wstat)
+{
+  int done = 0 ;
+  for (;;)
+  {
+    int sig = selfpipe_read() ;
+    switch (sig)
+    {
+      case -1 : strerr_diefu1sys(111, "selfpipe_read") ;
+      case 0 : return done ;
+      case SIGCHLD :
+        if (pid > 0 && wait_pid_nohang(pid, wstat) == pid) done = 1 ;
+        break ;
+      default :   /* SIGTERM, SIGHUP, SIGINT: the server's to act on */
+        if (pid > 0 && !done) kill(pid, sig) ;
+        break ;
+    }
+  }
+}
+
+int meter_relay (char const *const *argv, char const *const *envp, meter *mm)
+{
+  int pin[2], pout[2], wstat = 0 ;
+  int exited = 0 ;
+  pid_t pid ;
+  iopause_fd x[5] ;
+  m = mm ;
+  meter_scan_init(&scan, m->service) ;
+  x[0].fd = selfpipe_init() ;
+  if (x[0].fd < 0) strerr_diefu1sys(111, "selfpipe_init") ;
+  {
+    sigset_t set ;
+    sigemptyset(&set) ;
+    sigaddset(&set, SIGCHLD) ; sigaddset(&set, SIGTERM) ;
+    sigaddset(&set, SIGHUP) ; sigaddset(&set, SIGINT) ;
+    if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
+  }
+  if (sig_altignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
+  pid = spawn(argv, envp, pin, pout) ;
+  up.in = 0 ; up.out = pin[1] ; up.start = up.end = 0 ;
+  down.in = pout[0] ; down.out = 1 ; down.start = down.end = 0 ;
+  if (ndelay_on(0) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdin non-blocking") ;
+  if (ndelay_on(1) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdout non-blocking") ;
+
+  while (!exited || down.in >= 0 || down.end)
+  {
+    way *w[4] = { &up, &up, &down, &down } ;
+    unsigned int n = 1, i ;
+    int fds[4] = { -1, -1, -1, -1 } ;
+    if (up.in >= 0 && !up.end) { x[n].fd = up.in ; x[n].events = IOPAUSE_READ ; fds[0] = n++ ; }
+    if (up.out >= 0 && up.end) { x[n].fd = up.out ; x[n].events = IOPAUSE_WRITE ; fds[1] = n++ ; }
+    if (down.in >= 0 && !down.end) { x[n].fd = down.in ; x[n].events = IOPAUSE_READ ; fds[2] = n++ ; }
+    if (down.out >= 0 && down.end) { x[n].fd = down.out ; x[n].events = IOPAUSE_WRITE ; fds[3] = n++ ; }
+    x[0].events = IOPAUSE_READ ;
+    if (iopause(x, n, 0, 0) < 0)
+    {
+      if (errno == EINTR) continue ;
+      strerr_diefu1sys(111, "iopause") ;
+    }
+    if (x[0].revents & IOPAUSE_READ && signals(exited ? 0 : pid, &wstat)) exited = 1 ;
+    for (i = 0 ; i < 4 ; i++)
+    {
+      if (fds[i] < 0 || !(x[fds[i]].revents & (x[fds[i]].events | IOPAUSE_EXCEPT))) continue ;
+      if (i & 1) { if (w[i]->out >= 0 && w[i]->end) dowrite(w[i]) ; }
+      else if (w[i]->in >= 0 && !w[i]->end) doread(w[i]) ;
+    }
+  }
+  close_in(&up) ;
+  close_out(&up) ;
+  close_out(&down) ;
+  selfpipe_finish() ;
+  m->count_out = scan.count ;
+  return wstat ;
+}
