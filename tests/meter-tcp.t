@@ -1,0 +1,90 @@
+#!/bin/sh
+# meter-tcp.t: real sessions through tcpserver on 127.0.0.1:
+# tcpserver 127.0.0.1 PORT mysqmail-meter pop3 test-pop3d, with USER set as
+# checkpwd would; curl as the client, and a client that half-closes.
+. "$(dirname "$0")/lib.sh"
+export TZ=UTC
+plan 18
+fresh_db t_meter_tcp
+M=$BIN/mysqmail-meter
+P=$TBIN/test-pop3d
+C=$TBIN/test-halfclose
+D=$T_TMP/msgs
+mkdir -p "$D"
+printf 'Subject: one\r\n\r\nhello\r\n' > "$D/1"
+printf 'Subject: two\r\n\r\nworld!\r\n' > "$D/2"
+head -c 2000000 /dev/urandom | od -An -tx1 -v | tr -d ' ' | sed 's/$/\r/' > "$D/3"   # 1 MB of CRLF lines
+size() { wc -c < "$1" | tr -d ' '; }
+row() { sql -e "SELECT bytes_in, bytes_out, count_in, count_out, logins FROM traffic WHERE localpart = '$1'" | tr '\t' ' '; }
+booked() { [ -n "$(row "$1")" ]; }
+sql -e "INSERT INTO mailbox (domain, localpart) VALUES ('example.org', 'curl')"
+
+TCPPID=
+# serve USER ARGS...: tcpserver on a free port running mysqmail-meter ARGS
+serve() {
+  user=$1; shift
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    PORT=$(( 20000 + ($$ * 7 + try * 1031) % 40000 ))
+    : > "$T_TMP/tcpserver.err"
+    USER=$user tcpserver -v -R -H 127.0.0.1 $PORT $M "$@" 2> "$T_TMP/tcpserver.err" &
+    TCPPID=$!
+    wait_for grep -q -e 'status: 0/' -e 'unable to bind' "$T_TMP/tcpserver.err"
+    grep -q 'status: 0/' "$T_TMP/tcpserver.err" && return 0
+    kill $TCPPID 2>/dev/null; wait $TCPPID 2>/dev/null
+  done
+  echo "Bail out! cannot start tcpserver"; exit 1
+}
+unserve() { kill $TCPPID 2>/dev/null; wait $TCPPID 2>/dev/null; TCPPID=; }
+trap 'unserve; t_cleanup' EXIT
+
+# 1. curl fetches a message
+serve curl@example.org pop3 $P -l "$T_TMP/log1" "$D"
+timeout 20 curl -s -u curl:pw "pop3://127.0.0.1:$PORT/2" > "$T_TMP/out1"
+is $? 0 'curl: the session succeeds'
+cmp -s "$D/2" "$T_TMP/out1"; ok $? 'curl: gets message 2 unchanged'
+wait_for booked curl
+read r rn w wn < "$T_TMP/log1"
+is "$(row curl)" "$rn $wn 0 1 1" 'booked: one login, the bytes the server read and wrote, one RETR'
+is "$(sql -e "SELECT last_login_ip, last_login_service FROM mailbox WHERE localpart = 'curl'" | tr '\t' ' ')" '127.0.0.1 pop3' 'the mailbox has its last login from TCPREMOTEIP'
+timeout 20 curl -s -u curl:pw "pop3://127.0.0.1:$PORT/3" > "$T_TMP/out1b"
+cmp -s "$D/3" "$T_TMP/out1b"; ok $? 'curl: a 4 MB message passes unchanged'
+wait_for sh -c '[ "$(wc -l < "$0")" -eq 2 ]' "$T_TMP/log1"
+logins() { [ "$(row "$1" | cut -d' ' -f5)" = "$2" ]; }
+wait_for logins curl 2
+totals=$(awk '{ r += $2; w += $4 } END { print r, w }' "$T_TMP/log1")
+is "$(row curl | cut -d' ' -f1,2,4,5)" "$totals 2 2" 'booked: two sessions add up exactly'
+unserve
+
+# 2. the client half-closes after its commands: it still gets every answer
+serve half@example.org pop3 $P -l "$T_TMP/log2" "$D"
+timeout 20 $C $PORT 's:USER a\r\nPASS b\r\nRETR 1\r\n' S d > "$T_TMP/out2"
+is $? 0 'client half-close: the client ends normally'
+case "$(tail -c 28 "$T_TMP/out2" | od -An -c | tr -d ' \n')" in *'Subject:one\r\n\r\nhello\r\n.\r\n') r=0 ;; *) r=1 ;; esac
+ok $r '... after the whole answer to RETR'
+wait_for booked half
+is "$(row half)" "24 $(size "$T_TMP/out2") 0 1 1" '... booked: 24 bytes in, all bytes out, one RETR'
+unserve
+
+# 3. the server half-closes: the client sees the end and may still send
+serve hc@example.org pop3 $P -H -l "$T_TMP/log3" "$D"
+timeout 20 $C $PORT 's:USER a\r\nQUIT\r\n' d 's:NOOP\r\n' S d > "$T_TMP/out3"
+is $? 0 'server half-close: passed to the client, which ends normally'
+is "$(tail -c 9 "$T_TMP/out3" | tr -d '\r')" '+OK bye' '... after the answer to QUIT'
+wait_for booked hc
+is "$(cat "$T_TMP/log3")" "read 20 wrote $(size "$T_TMP/out3")" '... and what it sent after reached the server'
+is "$(row hc)" "20 $(size "$T_TMP/out3") 0 0 1" '... booked: 20 bytes in'
+unserve
+
+# 4. the client hangs up in the middle of a 4 MB message
+serve hang@example.org pop3 $P -x 5 -l "$T_TMP/log4" "$D"
+timeout 20 $C $PORT 's:USER a\r\nRETR 3\r\n' h:1000 > "$T_TMP/out4"
+is "$(size "$T_TMP/out4")" 1000 'client hang-up: the client read 1000 bytes and left'
+wait_for booked hang
+ok $? '... the server learns it, mysqmail-meter ends and books'
+out=$(row hang | cut -d' ' -f2)
+[ "$out" -ge 1000 ] && [ "$out" -lt "$(size "$D/3")" ]; ok $? "... bytes out ($out) between what the client read and the message"
+is "$(row hang | cut -d' ' -f1,4,5)" '16 1 1' '... 16 bytes in, one RETR, one login'
+wait_for grep -q 'end .* status 1280$' "$T_TMP/tcpserver.err"   # tcpserver logs the wait status: exit 5
+ok $? "... and the server's exit status reached tcpserver"
+unserve
+done_testing
