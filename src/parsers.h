@@ -6,5 +6,8 @@
 #include "logline.h"
 
 extern int parse_dovecot (logline const *) ;
+extern int parse_pureftpd (logline const *) ;
+extern void pureftpd_config (void) ;
+extern int parse_courier (logline const *) ;
 
 #endif
