@@ -57,7 +57,7 @@ is $? 100 'USER unset: exit 100'
 mkfifo "$T_TMP/fifo"
 sigtest() {
   sig=$1 user=$2
-  rm -f "$T_TMP/log6" "$T_TMP/out6"
+  rm -f "$T_TMP/log6"; : > "$T_TMP/out6"
   exec 3<> "$T_TMP/fifo"
   USER=$user@example.org $M pop3 $P -l "$T_TMP/log6" "$D" < "$T_TMP/fifo" > "$T_TMP/out6" &
   pid=$!
