@@ -77,6 +77,7 @@ for try in 1 2 3 4 5 6 7 8 9 10; do
   grep -q 'status: 0/' "$HUNG.err" && break
   kill $HPID; wait $HPID 2>/dev/null
 done
+: > "$T_TMP/out7"
 USER=hung@example.org MYSQMAIL_SPOOL=$SP MYSQMAIL_HOST=127.0.0.1 MYSQMAIL_PORT=$PORT \
   $M pop3 $P "$D" < "$T_TMP/in" > "$T_TMP/out7" 2> "$T_TMP/err7" &
 MPID=$!
