@@ -21,9 +21,10 @@
 #include "batch.h"
 #include "position.h"
 #include "linereader.h"
+#include "follow.h"
 #include "logger.h"
 
-#define USAGE "[ -u ] [ -t ]"
+#define USAGE "[ -u ] [ -t ] [ -f FILE ]"
 #define dieusage() strerr_die(100, PROG, ": usage: ", PROG, " " USAGE)
 
 static parser_func *parse ;
@@ -32,6 +33,8 @@ static char outspace[65536] ;
 static buffer out = BUFFER_INIT(&buffer_write, 1, outspace, sizeof(outspace)) ;
 
 static int infile = 0 ;            /* stdin is a regular file: positions are offsets */
+static char const *followpath = 0 ; /* -f: FILE is followed instead of reading stdin */
+static follow fl ;
 static uint64_t indev, inino ;
 static tain lastlabel = TAIN_ZERO ;  /* -t labels only go up */
 static time_t nowsec ;
@@ -78,8 +81,10 @@ static void mark_pending (void)
 
 static void advance (position const *pos)
 {
-  if (position_after(&lastpos, pos)) lastpos = *pos ;
-  if (position_after(&batch_cursor, pos)) mark_pending() ;
+   /* a followed file's offsets start again at each rotation */
+  int restart = followpath && pos->kind == POSITION_FILE && !position_covers(pos, &lastpos) ;
+  if (position_after(&lastpos, pos) || restart) lastpos = *pos ;
+  if (position_after(&batch_cursor, pos) || restart) mark_pending() ;
 }
 
  /* One whole line: parse, book unless the cursor covers it, copy it out. */
@@ -96,7 +101,7 @@ void logger_line (char const *s, size_t len, uint64_t endoff, int output)
     l.haslabel = mylabel = 1 ;
     if (!l.hastime && time_sysclock_from_tai(&t, tain_secp(&l.label))) l.when = t ;
   }
-  if (l.haslabel) { pos.kind = POSITION_LABEL ; pos.label = l.label ; }
+  if (l.haslabel && !(mylabel && followpath)) { pos.kind = POSITION_LABEL ; pos.label = l.label ; }
   else if (infile && output) { pos.kind = POSITION_FILE ; pos.dev = indev ; pos.ino = inino ; pos.off = endoff ; }
    /* caught-up lines book only when their label says they are new */
   acct_replay = pos.kind == POSITION_NONE ? !output : position_covers(&skipto, &pos) ;
@@ -232,6 +237,17 @@ static void read_config (void)
   db_config() ;
 }
 
+/* -f: the lines that come next are (dev, ino)'s from off on */
+static void follow_file (uint64_t dev, uint64_t ino, uint64_t off, void *ctx)
+{
+  linereader *r = ctx ;
+  linereader_eof(r) ;     /* the last line of the file before, even without its \n */
+  infile = 1 ;
+  indev = dev ;
+  inino = ino ;
+  r->off = off ;
+}
+
 /* A regular file on stdin gives every line a position: its offset. */
 static uint64_t check_stdin (void)
 {
@@ -246,6 +262,35 @@ static uint64_t check_stdin (void)
   return o > 0 ? (uint64_t)o : 0 ;
 }
 
+/* -f: wait for the followed file, a signal or the commit deadline */
+static void follow_loop (linereader *r, iopause_fd *x, char *buf, size_t len)
+{
+  for (;;)
+  {
+    int blocked = batch_ambiguous() || acct_full() ;
+    tain dl = pending || blocked ? deadline : tain_infinite ;
+    int n ;
+    flush() ;
+    if (!blocked) follow_deadline(&fl, &dl) ;
+    x[0].fd = follow_fd(&fl) ;
+    x[0].events = IOPAUSE_READ ;
+    x[0].revents = 0 ;
+    n = x[0].fd < 0 ? iopause_g(x + 1, 1, &dl) : iopause_g(x, 2, &dl) ;
+    if (n < 0) strerr_diefu1sys(111, "iopause") ;
+    if (x[1].revents & IOPAUSE_READ) handle_signals() ;
+    if ((pending || blocked) && !tain_less(&STAMP, &deadline)) { commit() ; continue ; }
+    follow_wake(&fl, !!(x[0].revents & IOPAUSE_READ)) ;
+    if (blocked || !fl.ready) continue ;
+    {
+      ssize_t k = follow_read(&fl, buf, len) ;
+      if (k <= 0) continue ;
+      nowsec = time(0) ;
+      linereader_feed(r, buf, k) ;
+      if (acct_full()) commit() ;
+    }
+  }
+}
+
 int logger_main (int argc, char const *const *argv, parser_func *f)
 {
   static char inspace[65536] ;
@@ -256,12 +301,13 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "ut", &l) ;
+      int opt = subgetopt_r(argc, argv, "utf:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'u' : opt_u = 1 ; break ;
         case 't' : opt_t = 1 ; break ;
+        case 'f' : followpath = l.arg ; break ;
         default : dieusage() ;
       }
     }
@@ -269,7 +315,7 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
   }
   if (argc) dieusage() ;
   read_config() ;
-  r.off = check_stdin() ;
+  if (!followpath) r.off = check_stdin() ;
   if (sig_altignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
   x[1].fd = selfpipe_init() ;
   if (x[1].fd < 0) strerr_diefu1sys(111, "selfpipe_init") ;
@@ -289,6 +335,13 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
       skipto = lastpos ;
       if (pending) commit() ;
     }
+  }
+  if (followpath)
+  {
+    position none = POSITION_ZERO ;
+    follow_start(&fl, followpath, &batch_cursor, &follow_file, &r) ;
+    if (batch_cursor.kind == POSITION_FILE) skipto = none ;   /* the follower goes on after it */
+    follow_loop(&r, x, inspace, sizeof(inspace)) ;
   }
   if (ndelay_on(0) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdin non-blocking") ;
 
