@@ -55,3 +55,18 @@ CREATE TABLE IF NOT EXISTS meter_session (
   id CHAR(40) CHARACTER SET ascii NOT NULL PRIMARY KEY,
   booked DATETIME NOT NULL
 ) ENGINE=InnoDB;
+
+-- mysqmail-checkpwd: failed logins per login (kind 'login', name
+-- localpart@domain) and per remote address (kind 'ip'). Failures less than
+-- MYSQMAIL_AUTH_LOCKOUT seconds apart add up; past MYSQMAIL_AUTH_MAXFAIL
+-- (MYSQMAIL_AUTH_MAXFAIL_IP) further attempts are refused until the
+-- lockout has passed since the last one. Times are UTC. Rows past the
+-- lockout are deleted as failures come; deleting any row unlocks it.
+CREATE TABLE IF NOT EXISTS authfail (
+  kind VARCHAR(5) CHARACTER SET ascii NOT NULL,
+  name VARCHAR(320) NOT NULL,
+  failures INT UNSIGNED NOT NULL DEFAULT 0,
+  last DATETIME NOT NULL,
+  PRIMARY KEY (kind, name),
+  KEY last (last)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
