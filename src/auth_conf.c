@@ -1,0 +1,53 @@
+/* auth_conf.c: mysqmail-checkpwd's MYSQMAIL_AUTH_* settings */
+
+#include <stdlib.h>
+#include <string.h>
+#include <skalibs/types.h>
+#include <skalibs/strerr.h>
+#include "password.h"
+#include "auth.h"
+
+static char const default_query[] =
+  "SELECT password, home, uid, gid, active FROM mailbox WHERE domain = %d AND localpart = %n" ;
+static char const default_update[] =
+  "UPDATE mailbox SET last_login = NOW(), last_login_ip = %r, last_login_service = %s"
+  " WHERE domain = %d AND localpart = %n" ;
+
+static unsigned int number (char const *name, unsigned int def, unsigned int max)
+{
+  char const *x = getenv(name) ;
+  unsigned int u ;
+  size_t n ;
+  if (!x) return def ;
+  n = uint_scan(x, &u) ;
+  if (!n || x[n] || u > max)
+  {
+    char fmt[UINT_FMT] ;
+    fmt[uint_fmt(fmt, max)] = 0 ;
+    strerr_dief6x(AUTH_EXIT_CONFIG, "invalid ", name, ": ", x, " (want 0 to ", fmt) ;
+  }
+  return u ;
+}
+
+void auth_conf (authconf *c)
+{
+  char const *x = getenv("MYSQMAIL_AUTH_QUERY") ;
+  char const *u = getenv("MYSQMAIL_AUTH_UPDATE") ;
+  char const *a = getenv("AUTHORIZED") ;
+  c->query = x && *x ? x : default_query ;
+   /* the default update is for the default table only */
+  c->update = u ? (*u ? u : 0) : c->query == default_query ? default_update : 0 ;
+  x = getenv("MYSQMAIL_AUTH_DUMMY") ;
+  c->dummy = x && *x ? x : password_dummy ;
+  x = getenv("MYSQMAIL_DOMAIN") ;
+  c->domain = x && *x ? x : 0 ;
+  c->maxfail = number("MYSQMAIL_AUTH_MAXFAIL", 10, 1000000) ;
+  c->maxfailip = number("MYSQMAIL_AUTH_MAXFAIL_IP", 50, 1000000) ;
+  c->lockout = number("MYSQMAIL_AUTH_LOCKOUT", 900, 31536000) ;
+  if ((c->maxfail || c->maxfailip) && !c->lockout)
+    strerr_dief1x(AUTH_EXIT_CONFIG, "invalid MYSQMAIL_AUTH_LOCKOUT: 0 (want 1 to 31536000 seconds, or MYSQMAIL_AUTH_MAXFAIL=0 and MYSQMAIL_AUTH_MAXFAIL_IP=0)") ;
+  c->lookup = a && !strcmp(a, "1") ;
+  c->credentials = c->lookup && getenv("CREDENTIALS_LOOKUP") ;
+   /* Dovecot sets ORIG_UID for every checkpassword it runs */
+  c->dovecot = c->lookup || !!getenv("ORIG_UID") ;
+}

@@ -1,0 +1,208 @@
+/* auth_query.c: the operator's SQL with %-placeholders, run as a prepared
+   statement: each placeholder becomes a ? bound to the value, never spliced.
+   %u the login (localpart@domain), %n (or %l) the local part, %d the
+   domain, %r the remote address, %s the service, %% a percent sign. */
+
+#include <string.h>
+#include <mysql.h>
+#include <skalibs/stralloc.h>
+#include "db.h"
+#include "auth.h"
+
+#define MAXPARAMS 32
+
+static char errbuf[300] ;
+
+char const *auth_query_error (void) { return errbuf ; }
+
+static void seterr (char const *a, char const *b)
+{
+  size_t n = strlen(a) ;
+  if (n >= sizeof(errbuf)) n = sizeof(errbuf) - 1 ;
+  memcpy(errbuf, a, n) ;
+  errbuf[n] = 0 ;
+  strncat(errbuf, b, sizeof(errbuf) - n - 1) ;
+}
+
+typedef struct params_s params ;
+struct params_s
+{
+  unsigned int n ;
+  char const *val[MAXPARAMS] ;
+  unsigned long len[MAXPARAMS] ;
+  my_bool null[MAXPARAMS] ;
+} ;
+
+static int add (params *p, char const *s, size_t len)
+{
+  if (p->n >= MAXPARAMS) { seterr("too many placeholders", "") ; return 0 ; }
+  p->val[p->n] = s ? s : "" ;
+  p->len[p->n] = s ? len : 0 ;
+  p->null[p->n] = !s ;
+  p->n++ ;
+  return 1 ;
+}
+
+static int expand (char const *t, authreq const *r, stralloc *q, params *p)
+{
+  for (; *t ; t++)
+  {
+    int ok = 1 ;
+    if (*t != '%') { if (!stralloc_catb(q, t, 1)) return 0 ; continue ; }
+    switch (*++t)
+    {
+      case '%' : if (!stralloc_catb(q, "%", 1)) return 0 ; continue ;
+      case 'u' : ok = add(p, r->user.s, r->user.len) ; break ;
+      case 'n' : case 'l' : ok = add(p, r->user.s, r->localpartlen) ; break ;
+      case 'd' : ok = add(p, r->domain, r->domainlen) ; break ;
+      case 'r' : ok = add(p, r->rip, r->rip ? strlen(r->rip) : 0) ; break ;
+      case 's' : ok = add(p, r->service, r->service ? strlen(r->service) : 0) ; break ;
+      default :
+      {
+        char x[3] = { '%', *t ? *t : ' ', 0 } ;
+        seterr("unknown placeholder: ", x) ;
+        return 0 ;
+      }
+    }
+    if (!ok || !stralloc_catb(q, "?", 1)) return 0 ;
+  }
+  return 1 ;
+}
+
+ /* prepared, bound and executed; 0 with *e -1 (database) or -2 (query) */
+static MYSQL_STMT *run (char const *template, authreq const *r, int *e)
+{
+  stralloc q = STRALLOC_ZERO ;
+  params p = { .n = 0 } ;
+  MYSQL_BIND b[MAXPARAMS] ;
+  MYSQL_STMT *st ;
+  *e = -2 ;
+  errbuf[0] = 0 ;
+  if (!expand(template, r, &q, &p))
+  {
+    if (!errbuf[0]) { seterr("out of memory", "") ; *e = -1 ; }
+    stralloc_free(&q) ;
+    return 0 ;
+  }
+  st = db ? mysql_stmt_init(db) : 0 ;
+  if (!st) { seterr(db ? "out of memory" : "not connected", "") ; *e = -1 ; stralloc_free(&q) ; return 0 ; }
+  if (mysql_stmt_prepare(st, q.s, q.len))
+  {
+    if (db_gone(mysql_stmt_errno(st))) *e = -1 ;
+    seterr(mysql_stmt_error(st), "") ;
+    goto err ;
+  }
+  if (mysql_stmt_param_count(st) != p.n)
+  {
+    seterr("a ? that is not a placeholder: write %u %n %d %r %s", "") ;
+    goto err ;
+  }
+  memset(b, 0, sizeof(b)) ;
+  for (unsigned int i = 0 ; i < p.n ; i++)
+  {
+    b[i].buffer_type = MYSQL_TYPE_STRING ;
+    b[i].buffer = (void *)p.val[i] ;
+    b[i].buffer_length = p.len[i] ;
+    b[i].length = &p.len[i] ;
+    b[i].is_null = &p.null[i] ;
+  }
+  if ((p.n && mysql_stmt_bind_param(st, b)) || mysql_stmt_execute(st))
+  {
+    *e = -1 ;
+    seterr(mysql_stmt_error(st), "") ;
+    goto err ;
+  }
+  stralloc_free(&q) ;
+  return st ;
+ err:
+  mysql_stmt_close(st) ;
+  stralloc_free(&q) ;
+  return 0 ;
+}
+
+static int scan_u32 (char const *s, unsigned long len, uint32_t *u)
+{
+  uint64_t v = 0 ;
+  if (!len || len > 10) return 0 ;
+  for (unsigned long i = 0 ; i < len ; i++)
+  {
+    if (s[i] < '0' || s[i] > '9') return 0 ;
+    v = v * 10 + (uint64_t)(s[i] - '0') ;
+  }
+  if (v > 0xffffffffULL) return 0 ;
+  *u = (uint32_t)v ;
+  return 1 ;
+}
+
+ /* nonzero integer: active; 0, NULL or anything else: not */
+static int scan_active (char const *s, unsigned long len)
+{
+  unsigned long i = len && (s[0] == '-' || s[0] == '+') ;
+  int nonzero = 0 ;
+  if (i == len) return 0 ;
+  for (; i < len ; i++)
+  {
+    if (s[i] < '0' || s[i] > '9') return 0 ;
+    if (s[i] != '0') nonzero = 1 ;
+  }
+  return nonzero ;
+}
+
+int auth_lookup (char const *query, authreq const *r, authrow *row)
+{
+  MYSQL_BIND b[5] ;
+  char uid[24], gid[24], act[24] ;
+  unsigned long len[5] = { 0, 0, 0, 0, 0 } ;
+  my_bool isnull[5] = { 0, 0, 0, 0, 0 }, err[5] = { 0, 0, 0, 0, 0 } ;
+  unsigned int nf ;
+  int e, rc ;
+  MYSQL_STMT *st = run(query, r, &e) ;
+  if (!st) return e ;
+  nf = mysql_stmt_field_count(st) ;
+  if (nf < 4 || nf > 5)
+  {
+    seterr("the query must return 4 or 5 columns: password, home, uid, gid [, active]", "") ;
+    mysql_stmt_close(st) ;
+    return -2 ;
+  }
+  memset(b, 0, sizeof(b)) ;
+  b[0].buffer = row->password ; b[0].buffer_length = sizeof(row->password) - 1 ;
+  b[1].buffer = row->home ; b[1].buffer_length = sizeof(row->home) - 1 ;
+  b[2].buffer = uid ; b[2].buffer_length = sizeof(uid) ;
+  b[3].buffer = gid ; b[3].buffer_length = sizeof(gid) ;
+  b[4].buffer = act ; b[4].buffer_length = sizeof(act) ;
+  for (unsigned int i = 0 ; i < 5 ; i++)
+  {
+    b[i].buffer_type = MYSQL_TYPE_STRING ;
+    b[i].length = &len[i] ; b[i].is_null = &isnull[i] ; b[i].error = &err[i] ;
+  }
+  if (mysql_stmt_bind_result(st, b)) goto dberr ;
+  rc = mysql_stmt_fetch(st) ;
+  if (rc == MYSQL_NO_DATA) { mysql_stmt_close(st) ; return 0 ; }
+  if (rc == 1) goto dberr ;
+  row->passwordlen = isnull[0] ? 0 : len[0] ;
+  row->homelen = isnull[1] ? 0 : len[1] ;
+  row->ok = rc != MYSQL_DATA_TRUNCATED
+    && scan_u32(uid, isnull[2] ? 0 : len[2], &row->uid)
+    && scan_u32(gid, isnull[3] ? 0 : len[3], &row->gid) ;
+  if (row->passwordlen >= sizeof(row->password)) row->passwordlen = 0 ;
+  if (row->homelen >= sizeof(row->home)) row->homelen = 0 ;
+  row->password[row->passwordlen] = 0 ;
+  row->home[row->homelen] = 0 ;
+  row->active = nf < 5 ? 1 : !isnull[4] && len[4] <= sizeof(act) && scan_active(act, len[4]) ;
+  mysql_stmt_close(st) ;
+  return 1 ;
+ dberr:
+  seterr(mysql_stmt_error(st), "") ;
+  mysql_stmt_close(st) ;
+  return -1 ;
+}
+
+int auth_update (char const *update, authreq const *r)
+{
+  int e ;
+  MYSQL_STMT *st = run(update, r, &e) ;
+  if (!st) return e ;
+  mysql_stmt_close(st) ;
+  return 1 ;
+}

@@ -1,0 +1,110 @@
+/* mysqmail-checkpwd: checkpassword for virtual mailboxes in MariaDB.
+   Reads login\0password\0timestamp\0 on fd 3, looks the mailbox up with one
+   query, checks the password, and execs the rest of argv as that mailbox.
+   Also Dovecot's passdb/userdb checkpassword (see doc/mysqmail-checkpwd.md). */
+
+#include <string.h>
+#include <skalibs/strerr.h>
+#include "db.h"
+#include "password.h"
+#include "auth.h"
+
+#define USAGE "mysqmail-checkpwd prog..."
+
+static authconf conf ;
+static authreq req = AUTHREQ_ZERO ;
+static authrow row ;
+
+static void wipe (void)
+{
+  auth_request_wipe(&req) ;
+  password_wipe(row.password, sizeof(row.password)) ;
+}
+
+static void dietemp (char const *what, char const *why)
+{
+  wipe() ;
+  strerr_diefu(AUTH_EXIT_TEMP, what, ": ", why) ;
+}
+
+static int refuse (int e, char const *reason)
+{
+  wipe() ;
+  auth_log(0, &req, reason) ;
+  return e ;
+}
+
+static void find (void)
+{
+  int r = auth_lookup(conf.query, &req, &row) ;
+  if (r == -2) { wipe() ; strerr_dief2x(AUTH_EXIT_CONFIG, "bad MYSQMAIL_AUTH_QUERY: ", auth_query_error()) ; }
+  if (r == -1) dietemp("look the mailbox up", auth_query_error()) ;
+  row.found = r ;
+}
+
+ /* why the password does not open the mailbox, 0 if it does; a mailbox
+    that is not there costs a check of the dummy hash all the same */
+static char const *verdict (void)
+{
+  int p = row.found && row.ok ? password_check(row.password, row.passwordlen, req.password, req.passwordlen) : PASSWORD_UNUSABLE ;
+  if (p == PASSWORD_UNUSABLE) password_check(conf.dummy, strlen(conf.dummy), req.password, req.passwordlen) ;
+  if (!row.found) return "unknown" ;
+  if (!row.ok) return "badrow" ;
+  if (p == PASSWORD_UNUSABLE) return "badhash" ;
+  if (p != PASSWORD_MATCH) return "password" ;
+  if (!row.active) return "inactive" ;
+  return 0 ;
+}
+
+ /* a login: lockout, lookup, password; failures counted */
+static int authenticate (void)
+{
+  char const *reason ;
+  int locked ;
+  if (!auth_locked(&conf, &req, &locked)) dietemp("read authfail", db_error()) ;
+  if (!locked) find() ;
+  reason = locked ? "locked" : verdict() ;
+  if (!reason) return -1 ;
+  if (!auth_failed(&conf, &req)) strerr_warnwu("count the failure: ", db_error()) ;
+  return refuse(AUTH_EXIT_BAD, reason) ;
+}
+
+ /* Dovecot's userdb lookup (AUTHORIZED=1): the mailbox, no password */
+static int lookup (void)
+{
+  find() ;
+  if (!row.found || !row.ok) return refuse(AUTH_EXIT_NOUSER, "unknown") ;
+  if (!row.active) return refuse(AUTH_EXIT_NOUSER, "inactive") ;
+  return -1 ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  char const *reason ;
+  int e = AUTH_EXIT_BAD, r ;
+  PROG = "mysqmail-checkpwd" ;
+  if (argc < 2) strerr_dieusage(AUTH_EXIT_MISUSE, USAGE) ;
+  auth_conf(&conf) ;
+  auth_request_peer(&req) ;
+  reason = auth_request_read(&req, 3, &e) ;
+  if (!reason) reason = auth_request_login(&req, &conf) ;
+  if (reason) return refuse(e, reason) ;
+  if (conf.credentials) return refuse(AUTH_EXIT_BAD, "credentials-lookup") ;
+  db_config() ;
+  if (!db_connect()) dietemp("connect to the database", db_error()) ;
+  r = conf.lookup ? lookup() : authenticate() ;
+  if (r >= 0) return r ;
+  wipe() ;
+  if (!row.uid || !row.gid) return refuse(AUTH_EXIT_BAD, "uid0") ;
+  if (!auth_drop(&conf, &row)) { auth_log(0, &req, "setuid") ; strerr_diefu1sys(AUTH_EXIT_TEMP, "drop privileges") ; }
+  if (!auth_home(&conf, &row)) return refuse(AUTH_EXIT_TEMP, "nohome") ;
+  if (!conf.lookup)
+  {
+    if (!auth_succeeded(&conf, &req)) strerr_warnwu("reset the failure count: ", db_error()) ;
+    if (conf.update && auth_update(conf.update, &req) < 0)
+      strerr_warnwu("record the login: ", auth_query_error()) ;
+  }
+  auth_log(1, &req, conf.lookup ? "userdb-lookup" : 0) ;
+  db_close() ;
+  auth_exec(&conf, &req, &row, argv + 1) ;
+}

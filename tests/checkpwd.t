@@ -1,0 +1,200 @@
+#!/bin/sh
+# checkpwd.t: mysqmail-checkpwd driven as qmail-popup drives it: the request
+# on fd 3, the next program in argv. Good and bad passwords, unknown and
+# inactive mailboxes (same answer), the environment handed on, last_login,
+# malformed requests, failure counting, MYSQMAIL_AUTH_QUERY, Dovecot's
+# extensions (AUTHORIZED, EXTRA, userdb_*), database errors.
+. "$(dirname "$0")/lib.sh"
+plan 80
+fresh_db t_checkpwd
+C=$BIN/mysqmail-checkpwd
+F=$top/tests/fixtures/checkpwd
+chmod 755 "$T_TMP"   # the mailbox uid must reach its home
+# the stored hash of "correct horse" in a scheme, as doveadm pw wrote it
+pwhash() { grep -v '^#' "$F/$2" | grep "^correct horse	$1" | head -n 1 | cut -f 2; }
+if [ "$(id -u)" = 0 ]; then U=65534 G=65534; else U=$(id -u) G=$(id -g); fi
+mkdir -p "$T_TMP/home/bob" "$T_TMP/home/ann" "$T_TMP/home/zed" "$T_TMP/home/oh"
+mailbox() {  # localpart domain password home [active uid gid]
+  sql -e "INSERT INTO mailbox (localpart, domain, password, home, active, uid, gid)
+    VALUES ('$1', '$2', '$3', '$4', ${5:-1}, ${6:-$U}, ${7:-$G})"
+}
+mailbox bob example.org "$(pwhash '{SSHA512}' dovecot-hashes)" "$T_TMP/home/bob"
+mailbox ann example.org "$(pwhash '\$2b\$' crypt-hashes)" "$T_TMP/home/ann"
+mailbox yes example.org "$(pwhash '\$y\$' crypt-hashes)" "$T_TMP/home/ann"
+mailbox zed example.org 'correct horse' "$T_TMP/home/zed" 0
+mailbox root example.org 'correct horse' "$T_TMP/home/zed" 1 0 0
+mailbox gone example.org 'correct horse' "$T_TMP/home/nosuchdir"
+mailbox "o''hara" example.org 'correct horse' "$T_TMP/home/oh"
+mailbox weird example.org '{NOSUCH}correct horse' "$T_TMP/home/zed"
+
+# req LOGIN PASSWORD: the request file; cp [env...]: run with it on fd 3
+req() { printf '%s\0%s\0\0' "$1" "$2" > "$T_TMP/req"; }
+SHOW='echo "uid=$(id -u) gid=$(id -g) pwd=$(pwd)"; env | LC_ALL=C sort'
+run() {
+  env TCPREMOTEIP=192.0.2.7 SERVICE=pop3 "$@" $C sh -c "$SHOW" 3< "$T_TMP/req" > "$T_TMP/out" 2> "$T_TMP/err"
+  echo $?
+}
+out() { cat "$T_TMP/out"; }
+err() { cat "$T_TMP/err"; }
+var() { grep "^$1=" "$T_TMP/out"; }
+lines() { wc -l < "$T_TMP/err" | tr -d ' '; }
+L='mysqmail-checkpwd: auth'
+
+# 1. a good password
+req bob@example.org 'correct horse'
+is "$(run MYSQMAIL_EXTRA=1 MYSQMAIL_SERVICE=)" 0 'good password: the next program runs (exit 0)'
+is "$(head -n 1 "$T_TMP/out")" "uid=$U gid=$G pwd=$T_TMP/home/bob" '... as the mailbox (when root), in its home'
+is "$(var USER)" 'USER=bob@example.org' '... USER is the whole login'
+is "$(var HOME)" "HOME=$T_TMP/home/bob" '... HOME'
+is "$(var DOMAINNAME)" 'DOMAINNAME=example.org' '... DOMAINNAME'
+is "$(var SHELL)" 'SHELL=/bin/false' '... SHELL'
+is "$(grep -c '^MYSQMAIL_' "$T_TMP/out")" 0 '... no MYSQMAIL_ variable reaches it'
+is "$(var TCPREMOTEIP)" 'TCPREMOTEIP=192.0.2.7' '... the rest of the environment does'
+is "$(grep -c '^EXTRA=\|^userdb_' "$T_TMP/out")" 0 '... no Dovecot fields outside Dovecot'
+is "$(err)" "$L ok: login=bob@example.org rip=192.0.2.7 service=pop3" '... one line on stderr'
+is "$(sql -e "SELECT last_login IS NOT NULL, last_login_ip, last_login_service, TIMESTAMPDIFF(SECOND, last_login, NOW()) < 60 FROM mailbox WHERE localpart = 'bob'" | tr '\t' ' ')" \
+  '1 192.0.2.7 pop3 1' '... last_login, last_login_ip, last_login_service recorded'
+req bob@EXAMPLE.Org 'correct horse'
+is "$(run):$(var USER)" '0:USER=bob@example.org' 'the domain is lower-cased'
+req bob 'correct horse'
+is "$(run MYSQMAIL_DOMAIN=example.org):$(var USER)" '0:USER=bob@example.org' 'no domain: MYSQMAIL_DOMAIN is added'
+is "$(run):$(err)" "1:$L fail: login=bob rip=192.0.2.7 service=pop3 reason=unknown" 'no domain and no MYSQMAIL_DOMAIN: looked up with an empty domain'
+req ann@example.org 'correct horse'
+is "$(run)" 0 'bcrypt $2b$: good password'
+req yes@example.org 'correct horse'
+is "$(run)" 0 'yescrypt $y$: good password'
+req "o'hara@example.org" 'correct horse'
+is "$(run):$(var USER)" "0:USER=o'hara@example.org" 'a quote in the login is a value, not SQL'
+is "$(sql -e "SELECT last_login_ip FROM mailbox WHERE localpart = 'o''hara'")" 192.0.2.7 '... and its last_login is recorded'
+
+# 2. refusals: one answer (exit 1, nothing run), one line each
+sql -e "UPDATE mailbox SET last_login = NULL, last_login_ip = NULL, last_login_service = NULL"
+refused() {  # LOGIN PASSWORD REASON DESCRIPTION
+  req "$1" "$2"
+  is "$(run):$(out):$(err)" "1::$L fail: login=$1 rip=192.0.2.7 service=pop3 reason=$3" "$4"
+}
+refused bob@example.org 'correct horsE' password 'wrong password: exit 1, nothing run, reason=password'
+refused bob@example.org '' password 'empty password: refused'
+refused ann@example.org 'correct hors' password 'bcrypt, wrong password: refused'
+refused nobody@example.org 'correct horse' unknown 'unknown mailbox: the same answer, reason=unknown'
+refused bob@example.net 'correct horse' unknown 'known local part, other domain: unknown'
+refused zed@example.org 'correct horse' inactive 'inactive mailbox, good password: refused'
+refused zed@example.org 'wrong' password 'inactive mailbox, wrong password: refused as any'
+refused weird@example.org 'correct horse' badhash 'an unknown {SCHEME}: refused, never compared as plaintext'
+is "$(sql -e "SELECT COUNT(*) FROM mailbox WHERE last_login IS NOT NULL")" 0 'no refusal records a login'
+req root@example.org 'correct horse'
+is "$(run):$(out):$(err)" "1::$L fail: login=root@example.org rip=192.0.2.7 service=pop3 reason=uid0" 'uid 0 is never granted'
+req gone@example.org 'correct horse'
+is "$(run):$(out):$(err)" "111::$L fail: login=gone@example.org rip=192.0.2.7 service=pop3 reason=nohome" 'a home that does not exist: exit 111, nothing run'
+sql -e "UPDATE mailbox SET home = 'relative/dir' WHERE localpart = 'gone'"
+is "$(run)" 111 '... nor does a relative one'
+
+# 3. malformed requests: documented exit codes, one line, nothing run
+head -c 513 /dev/zero | tr '\0' a > "$T_TMP/req"
+is "$(run):$(out):$(err)" "1::$L fail: login=- rip=192.0.2.7 service=pop3 reason=toolong" 'over 512 bytes: exit 1, reason=toolong'
+{ printf 'bob@example.org\0correct horse\0'; head -c 600 /dev/zero | tr '\0' x; } > "$T_TMP/req"
+is "$(run)" 1 '... also when the excess is after the fields'
+printf 'bob@example.org\0correct horse\0' > "$T_TMP/req"
+is "$(run)" 0 'no timestamp at all: accepted (Dovecot sends an empty one, qmail-popup a real one)'
+printf 'bob@example.org' > "$T_TMP/req"
+is "$(run):$(out):$(err)" "2::$L fail: login=- rip=192.0.2.7 service=pop3 reason=malformed" 'no NUL at all: exit 2, reason=malformed'
+printf 'bob@example.org\0correct horse' > "$T_TMP/req"
+is "$(run):$(lines)" 2:1 'the password without its NUL: exit 2, one line'
+: > "$T_TMP/req"
+is "$(run):$(lines)" 2:1 'an empty request: exit 2, one line'
+printf '\0correct horse\0\0' > "$T_TMP/req"
+is "$(run):$(out):$(err)" "1::$L fail: login=- rip=192.0.2.7 service=pop3 reason=emptylogin" 'an empty login: exit 1, reason=emptylogin'
+printf 'bob@example.org\nx\0correct horse\0\0' > "$T_TMP/req"
+is "$(run):$(err)" "1:$L fail: login=bob@example.org?x rip=192.0.2.7 service=pop3 reason=badlogin" 'a newline in the login: refused, the log line stays one line'
+req 'bob smith@example.org' 'correct horse'
+is "$(run):$(err)" "1:$L fail: login=bob?smith@example.org rip=192.0.2.7 service=pop3 reason=badlogin" 'a space in the login: refused'
+req '@example.org' 'correct horse'
+is "$(run)" 1 'an empty local part: refused'
+req 'bob@' 'correct horse'
+is "$(run)" 1 'an empty domain: refused'
+env TCPREMOTEIP=192.0.2.7 $C sh -c "$SHOW" 3<&- > "$T_TMP/out" 2> "$T_TMP/err"
+is "$?:$(out):$(err)" "2::mysqmail-checkpwd: fatal: unable to read the request on fd 3: Bad file descriptor" 'no fd 3: exit 2, one line'
+$C 3< /dev/null > "$T_TMP/out" 2> "$T_TMP/err"
+is "$?:$(err)" "2:mysqmail-checkpwd: usage: mysqmail-checkpwd prog..." 'no program to run: exit 2, the usage'
+req bob@example.org 'correct horse'
+is "$(run TCPREMOTEIP='1.2.3.4 evil' SERVICE='po p3'):$(err)" "0:$L ok: login=bob@example.org rip=- service=-" 'a remote address or service that is not one is left out'
+
+# 4. failure counting: per login, per remote address
+sql -e "DELETE FROM authfail"
+req ann@example.org wrong
+for i in 1 2 3; do run MYSQMAIL_AUTH_MAXFAIL=3 > /dev/null; done
+is "$(sql -e "SELECT kind, name, failures FROM authfail ORDER BY kind" | tr '\t' ' ')" \
+  "ip 192.0.2.7 3
+login ann@example.org 3" 'three failures counted for the login and the address'
+req ann@example.org 'correct horse'
+is "$(run MYSQMAIL_AUTH_MAXFAIL=3):$(out):$(err)" "1::$L fail: login=ann@example.org rip=192.0.2.7 service=pop3 reason=locked" 'past MYSQMAIL_AUTH_MAXFAIL: even the good password is refused (reason=locked)'
+is "$(sql -e "SELECT failures FROM authfail WHERE kind = 'login'")" 4 '... and that attempt counts too'
+is "$(run MYSQMAIL_AUTH_MAXFAIL=3 TCPREMOTEIP=198.51.100.1):$(err)" "1:$L fail: login=ann@example.org rip=198.51.100.1 service=pop3 reason=locked" '... from another address too'
+is "$(run MYSQMAIL_AUTH_MAXFAIL=10)" 0 'a higher limit: let in'
+is "$(sql -e "SELECT kind, failures FROM authfail ORDER BY kind, failures DESC" | tr '\t' ' ')" "ip 4
+ip 1" 'a good login forgets the login'"'"'s failures, not the address'"'"'s' 
+sql -e "DELETE FROM authfail"
+sql -e "REPLACE INTO authfail VALUES ('login', 'ann@example.org', 3, UTC_TIMESTAMP() - INTERVAL 20 SECOND)"
+is "$(run MYSQMAIL_AUTH_MAXFAIL=3 MYSQMAIL_AUTH_LOCKOUT=10)" 0 'failures older than MYSQMAIL_AUTH_LOCKOUT lock nothing'
+sql -e "REPLACE INTO authfail VALUES ('login', 'ann@example.org', 3, UTC_TIMESTAMP() - INTERVAL 20 SECOND)"
+req ann@example.org wrong
+run MYSQMAIL_AUTH_MAXFAIL=3 MYSQMAIL_AUTH_LOCKOUT=10 > /dev/null
+is "$(sql -e "SELECT failures FROM authfail WHERE kind = 'login'")" 1 '... and a new failure starts the count again'
+sql -e "DELETE FROM authfail"
+for who in a b c; do req $who@example.org wrong; run MYSQMAIL_AUTH_MAXFAIL_IP=3 > /dev/null; done
+req bob@example.org 'correct horse'
+is "$(run MYSQMAIL_AUTH_MAXFAIL_IP=3):$(err)" "1:$L fail: login=bob@example.org rip=192.0.2.7 service=pop3 reason=locked" 'past MYSQMAIL_AUTH_MAXFAIL_IP from one address: locked, whatever the login'
+is "$(run MYSQMAIL_AUTH_MAXFAIL_IP=3 TCPREMOTEIP=198.51.100.1)" 0 '... another address is not'
+sql -e "DELETE FROM authfail"
+req bob@example.org wrong
+run MYSQMAIL_AUTH_MAXFAIL=0 MYSQMAIL_AUTH_MAXFAIL_IP=0 > /dev/null
+is "$(sql -e "SELECT COUNT(*) FROM authfail")" 0 'MYSQMAIL_AUTH_MAXFAIL=0 and MYSQMAIL_AUTH_MAXFAIL_IP=0: nothing counted'
+is "$(run MYSQMAIL_AUTH_MAXFAIL=x):$(err)" "100:mysqmail-checkpwd: fatal: invalid MYSQMAIL_AUTH_MAXFAIL: x (want 0 to 1000000" 'a bad MYSQMAIL_AUTH_MAXFAIL: exit 100, saying so'
+is "$(run MYSQMAIL_AUTH_LOCKOUT=0)" 100 'MYSQMAIL_AUTH_LOCKOUT=0 while counting: exit 100'
+
+# 5. MYSQMAIL_AUTH_QUERY and MYSQMAIL_AUTH_UPDATE
+sql -e "CREATE TABLE users (email VARCHAR(255) PRIMARY KEY, pw VARCHAR(255), dir VARCHAR(255), seen VARCHAR(64))"
+sql -e "INSERT INTO users VALUES ('kim@example.com', '$(pwhash '{BLF-CRYPT}' dovecot-hashes)', '$T_TMP/home/zed', NULL)"
+Q="SELECT pw, dir, $U, $G FROM users WHERE email = %u AND '%%' = '%%'"
+req kim@example.com 'correct horse'
+is "$(run MYSQMAIL_AUTH_QUERY="$Q"):$(var HOME)" "0:HOME=$T_TMP/home/zed" 'an own query with %u and %%, four columns: let in'
+is "$(sql -e "SELECT COUNT(*) FROM mailbox WHERE localpart = 'kim'")" 0 '... and no update of mailbox unless asked'
+is "$(run MYSQMAIL_AUTH_QUERY="$Q" MYSQMAIL_AUTH_UPDATE="UPDATE users SET seen = CONCAT(%n, '|', %d, '|', %r, '|', %s) WHERE email = %u")" 0 'MYSQMAIL_AUTH_UPDATE with every placeholder'
+is "$(sql -e "SELECT seen FROM users")" 'kim|example.com|192.0.2.7|pop3' '... bound each to its value'
+req "kim@example.com' OR 'x'='x" 'correct horse'
+is "$(run MYSQMAIL_AUTH_QUERY="$Q")" 1 'SQL in the login stays a value'
+req kim@example.com 'correct horse'
+is "$(run MYSQMAIL_AUTH_QUERY="SELECT pw FROM users WHERE email = %u"):$(err)" \
+  '100:mysqmail-checkpwd: fatal: bad MYSQMAIL_AUTH_QUERY: the query must return 4 or 5 columns: password, home, uid, gid [, active]' 'one column: exit 100, saying why'
+is "$(run MYSQMAIL_AUTH_QUERY="SELECT pw, dir, 1, 1 FROM users WHERE email = %x"):$(err)" \
+  '100:mysqmail-checkpwd: fatal: bad MYSQMAIL_AUTH_QUERY: unknown placeholder: %x' 'an unknown placeholder: exit 100'
+is "$(run MYSQMAIL_AUTH_QUERY="SELECT pw, dir, 1, 1 FROM users WHERE email = ?")" 100 'a bare ?: exit 100'
+is "$(run MYSQMAIL_AUTH_QUERY="SELECT pw, dir, 1, 1 FROM nosuchtable WHERE email = %u")" 100 'a missing table: exit 100'
+
+# 6. Dovecot: checkpassword-reply after us, AUTHORIZED, EXTRA, userdb_*
+req bob@example.org 'correct horse'
+is "$(run ORIG_UID=123)" 0 'under Dovecot (ORIG_UID set): let in'
+is "$(var EXTRA):$(var userdb_uid):$(var userdb_gid)" "EXTRA=userdb_uid userdb_gid:userdb_uid=$U:userdb_gid=$G" '... uid and gid handed back as userdb_uid, userdb_gid in EXTRA'
+is "$(head -n 1 "$T_TMP/out" | cut -d' ' -f1)" "uid=$(id -u)" '... and no setuid (Dovecot refuses a checkpassword that does)'
+req bob@example.org ''
+is "$(run ORIG_UID=123 AUTHORIZED=1):$(var AUTHORIZED)" '0:AUTHORIZED=2' 'a userdb lookup (AUTHORIZED=1): no password, AUTHORIZED=2 handed on'
+is "$(err)" "$L ok: login=bob@example.org rip=192.0.2.7 service=pop3 reason=userdb-lookup" '... logged as a lookup'
+req nobody@example.org ''
+is "$(run ORIG_UID=123 AUTHORIZED=1)" 3 '... of an unknown mailbox: exit 3 (Dovecot: user unknown)'
+req zed@example.org ''
+is "$(run ORIG_UID=123 AUTHORIZED=1)" 3 '... of an inactive mailbox: exit 3'
+req bob@example.org ''
+is "$(run ORIG_UID=123 AUTHORIZED=1 CREDENTIALS_LOOKUP=1 SCHEME=PLAIN):$(out)" '1:' 'a credentials lookup (the hash for Dovecot): refused'
+is "$(sql -e "SELECT COUNT(*) FROM authfail")" 0 'lookups count no failures'
+
+# 7. the database
+req bob@example.org 'correct horse'
+is "$(run MYSQMAIL_SOCKET="$T_TMP/nosuchsocket"):$(out):$(lines)" '111::1' 'database unreachable: exit 111, nothing run, one line'
+case "$(err)" in 'mysqmail-checkpwd: fatal: unable to connect to the database: '*) r=0 ;; *) r=1 ;; esac
+ok $r '... saying so'
+is "$(run MYSQMAIL_PORT=0):$(lines)" '100:1' 'a bad MYSQMAIL_PORT: exit 100'
+mariadb_root -e 'DROP DATABASE IF EXISTS t_checkpwd_empty; CREATE DATABASE t_checkpwd_empty'
+is "$(run MYSQMAIL_DATABASE=t_checkpwd_empty):$(out)" '111:' 'tables missing: exit 111, nothing run'
+req bob@example.org 'correct horse'
+is "$(run MYSQMAIL_AUTH_UPDATE="UPDATE nosuchtable SET x = 1"):$(lines)" '0:2' 'the login cannot be recorded: let in all the same, with a warning'
+done_testing
