@@ -94,6 +94,22 @@ static void warnfile (follow const *f, char const *what)
   strerr_warnw5x(f->path, " at ", fmt, ": ", what) ;
 }
 
+ /* Lines written to a generation after it was left are not booked (see
+    doc/follow.md): say so, rather than lose them silently. */
+static void checkprev (follow *f)
+{
+  struct stat st ;
+  char n[UINT64_FMT] ;
+  char pos[POSITION_FMT] ;
+  if (f->prev < 0 || fstat(f->prev, &st) < 0 || (uint64_t)st.st_size <= f->prevend.off) return ;
+  n[uint64_fmt(n, (uint64_t)st.st_size - f->prevend.off)] = 0 ;
+  pos[position_fmt(pos, &f->prevend)] = 0 ;
+  strerr_warnw7x(f->path, ": ", n, " bytes written to the rotated file after ", pos,
+    " once the logger had gone on to the next one are not booked",
+    " (a writer still had it open: rotate such logs with copytruncate)") ;
+  f->prevend.off = st.st_size ;
+}
+
  /* The file was cut short under us (copytruncate, or a writer that
     truncates): what came after the offset is in the copy, if any; then
     the file again from its start. */
@@ -170,13 +186,17 @@ ssize_t follow_read (follow *f, char *s, size_t n)
     {
       struct stat st ;
       int fd = f->next ;
-      fd_close(f->fd) ;
+      position end = { .kind = POSITION_FILE, .dev = f->dev, .ino = f->ino, .off = f->off } ;
+      if (f->prev >= 0) fd_close(f->prev) ;
+      f->prev = f->fd ;
+      f->prevend = end ;
       f->next = -1 ;
       getstat(f, fd, &st) ;
       setfile(f, fd, st.st_dev, st.st_ino, 0) ;
       continue ;
     }
     if (rotated(f, &f->next)) continue ;
+    checkprev(f) ;
     f->atend = 1 ;
     break ;
   }
@@ -254,7 +274,7 @@ void follow_start (follow *f, char const *path, position const *cur, follow_file
   f->base = slash ? slash + 1 : path ;
   f->baselen = strlen(f->base) ;
   if (!f->baselen) strerr_dief2x(100, "not a file name: ", path) ;
-  f->fd = f->orig = f->next = -1 ;
+  f->fd = f->orig = f->next = f->prev = -1 ;
   f->atend = 0 ;
   f->file = cb ;
   f->ctx = ctx ;

@@ -28,6 +28,8 @@ struct follow_s
   int fd ;                 /* what is being read; -1 while there is nothing */
   int orig ;               /* while fd reads a copytruncate copy: the truncated file */
   int next ;               /* the generation after fd, once the writer is on it */
+  int prev ;               /* the generation before fd, to tell of late writes to it */
+  position prevend ;       /* where it was left */
   uint64_t dev, ino ;      /* whose offsets the lines get */
   uint64_t off ;           /* offset of the next byte read from fd */
   char tail[FOLLOW_TAIL] ; /* the bytes just before off */

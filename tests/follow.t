@@ -4,7 +4,7 @@
 # and while it is down), and the logger is killed (SIGKILL) in between:
 # the totals equal those of one clean run over the same lines.
 . "$(dirname "$0")/lib.sh"
-plan 17
+plan 19
 export TZ=UTC MYSQMAIL_FLUSH_MS=0
 L=$BIN/mysqmail-pure-ftpd-logger
 X=$top/tests/fixtures/pure-ftpd/extra
@@ -121,6 +121,23 @@ wait_for at_end; ok $? 'MYSQMAIL_POLL_MS: polls, across a rotation'
 is "$(traffic)" "$want" '... each line booked once'
 kill9
 cmp -s "$T_TMP/pollout" "$T_TMP/lines"; ok $? '... and every line copied out once, in order'
+
+# a writer that keeps the renamed file open after the switch: told, not silent
+fresh_db t_follow_late
+rm -f "$D"/*
+: > "$T_TMP/err"
+start
+line 1 10 > "$F"
+wait_for at_end
+rename_create
+line 11 12 >> "$F"
+wait_for at_end
+line 13 13 >> "$F.1"
+late=$(line 13 13 | wc -c)
+wait_for grep -q "$late bytes written to the rotated file" "$T_TMP/err"
+ok $? "lines written to the old file after the switch: a warning says how many bytes ($late)"
+kill9
+is "$(sql -e 'SELECT SUM(count_in + count_out) FROM traffic')" 12 '... and the other lines are booked'
 
 # no CPU while idle: with inotify the logger sleeps until the file changes
 fresh_db t_follow_idle
