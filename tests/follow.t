@@ -4,7 +4,7 @@
 # and while it is down), and the logger is killed (SIGKILL) in between:
 # the totals equal those of one clean run over the same lines.
 . "$(dirname "$0")/lib.sh"
-plan 19
+plan 22
 export TZ=UTC MYSQMAIL_FLUSH_MS=0
 L=$BIN/mysqmail-pure-ftpd-logger
 X=$top/tests/fixtures/pure-ftpd/extra
@@ -149,5 +149,16 @@ a=$(cs); sleep 2; b=$(cs)
 [ $((b - a)) -le 1 ]; ok $? "idle for 2 s: $((b - a)) wake-ups"
 line 6 10 >> "$F"
 wait_for at_end; ok $? '... and wakes up for new lines'
-kill9
+kill -TERM $pid; wait $pid
+is $? 0 'SIGTERM: exit 0'
+
+# -t labels the copy on stdout; the cursor stays the file's offset
+fresh_db t_follow_t
+rm -f "$D"/*
+line 1 20 > "$F"
+$L -t -f "$F" > "$T_TMP/tout" 2> /dev/null &
+pid=$!
+wait_for at_end; ok $? '-t -f: the cursor is a file offset'
+kill -TERM $pid; wait $pid
+is "$(grep -c '^@4000000[0-9a-f]\{17\} ' "$T_TMP/tout")" 20 '... and every line copied out is labelled'
 done_testing
