@@ -56,7 +56,7 @@ fresh_db() {
   sql < "$top/sql/mysqmail.sql"
 }
 
-sql() { mariadb --no-defaults -S "$MYSQMAIL_SOCKET" -u root -N -B "$MYSQMAIL_DATABASE" "$@"; }
+sql() { mariadb --no-defaults -S "$MYSQMAIL_SOCKET" -u root -N -B -r "$MYSQMAIL_DATABASE" "$@"; }
 mariadb_root() { mariadb --no-defaults -S "$MYSQMAIL_SOCKET" -u root -N -B "$@"; }
 
 # the traffic table as fixtures' expected files write it
@@ -68,3 +68,19 @@ expected() { grep -v '^#' "$1" | grep -v '^$' | LC_ALL=C sort; }
 # tai64n DATE: the label s6-log t / s6-tai64n would write at that UTC time
 # (TAI = UTC + 37 s since 2017, as skalibs counts leap seconds)
 tai64n() { printf '@%016x%08x' $(( (1 << 62) + $(date -u -d "$1" +%s) + 37 )) 0; }
+
+# label_lines DATE: prefix each stdin line with a TAI64N label, one
+# millisecond apart from DATE on, as s6-log t would have written them
+label_lines() {
+  awk -v base=$(( $(date -u -d "$1" +%s) + 37 )) '
+    { printf "@40000000%08x%08x %s\n", base + int(NR / 1000), (NR % 1000) * 1000000, $0 }'
+}
+
+# wait_for CMD...: up to 20 s for CMD to succeed (no timing is asserted)
+wait_for() {
+  i=0
+  until "$@"; do
+    i=$((i + 1)); [ $i -gt 200 ] && return 1
+    sleep 0.1
+  done
+}
