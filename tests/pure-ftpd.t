@@ -1,6 +1,6 @@
 #!/bin/sh
 # pure-ftpd.t: mysqmail-pure-ftpd-logger on real Pure-FTPd transfer logs
-# in all four -O formats (tests/fixtures/pure-ftpd/): the totals worked
+# in all four -O formats (tests/fixtures/pure-ftpd/ and its extra/): the totals worked
 # out by hand, the formats mixed in one input, MYSQMAIL_DOMAIN,
 # MYSQMAIL_FTP_ANONYMOUS, hosted domains, -u, the time zones of the
 # stamps, and lines that are not transfers.
@@ -9,22 +9,23 @@ export TZ=UTC
 L=$BIN/mysqmail-pure-ftpd-logger
 X=$top/tests/fixtures/pure-ftpd/extra
 
-# the other engineer's captures, when there: FORMAT logs with expected files
-extra_fix=
-for e in "$top"/tests/fixtures/pure-ftpd/*.expected; do
-  [ -f "$e" ] && [ -f "${e%.expected}.log" ] && extra_fix="$extra_fix ${e%.expected}"
+# the main captures (tests/fixtures/pure-ftpd/NAME.log with expected.NAME)
+main_fix=
+for f in "$top"/tests/fixtures/pure-ftpd/*.log; do
+  b=$(basename "$f" .log)
+  [ -f "$f" ] && [ -f "$top/tests/fixtures/pure-ftpd/expected.$b" ] && main_fix="$main_fix $b"
 done
-plan $((18 + $(echo $extra_fix | wc -w)))
+plan $((18 + $(echo $main_fix | wc -w)))
 
 for f in clf stats w3c xferlog; do
   fresh_db t_pf_$f
   $L < "$X/$f.log" > "$T_TMP/out"
   is "$(traffic)" "$(expected "$X/$f.expected")" "$f: the totals worked out by hand"
 done
-for f in $extra_fix; do
-  fresh_db t_pf_more
-  $L < "$f.log" > /dev/null
-  is "$(traffic)" "$(expected "$f.expected")" "$(basename "$f"): the totals in its expected file"
+for b in $main_fix; do
+  fresh_db t_pf_main
+  $L < "$top/tests/fixtures/pure-ftpd/$b.log" > /dev/null
+  is "$(traffic)" "$(expected "$top/tests/fixtures/pure-ftpd/expected.$b")" "$b.log: the totals in expected.$b"
 done
 
 # every line copied out, the w3c headers too
