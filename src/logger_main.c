@@ -44,6 +44,7 @@ static int pending = 0 ;
 static tain deadline ;
 static tain flushdelay ;
 static unsigned int backoff = 0 ;
+static int atend = 0 ;             /* the last line has no newline: add none */
 
 static void put (char const *s, size_t n)
 {
@@ -111,7 +112,7 @@ void logger_line (char const *s, size_t len, uint64_t endoff, int output)
   {
     if (mylabel) putlabel(&l.label) ;
     put(s, len) ;
-    put("\n", 1) ;
+    if (!atend) put("\n", 1) ;
   }
   advance(&pos) ;
 }
@@ -144,7 +145,7 @@ static void big_more (char const *s, size_t len, void *ctx)
 static void big_end (uint64_t endoff, void *ctx)
 {
   (void)ctx ;
-  put("\n", 1) ;
+  if (!atend) put("\n", 1) ;
   if (infile)
   {
     position pos = { .kind = POSITION_FILE, .dev = indev, .ino = inino, .off = endoff } ;
@@ -202,6 +203,7 @@ static void handle_signals (void)
 
 static void at_eof (linereader *r)
 {
+  atend = 1 ;
   linereader_eof(r) ;
   flush() ;
   for (unsigned int i = 0 ; pending ; i++)
