@@ -2,6 +2,7 @@
 # system one. mariadb_start DIR; mariadb_stop DIR. Socket: DIR/sock.
 
 mariadb_start() {
+  local d as_root i
   d=$1
   mkdir -p "$d"
   chmod 755 "$d"
@@ -15,7 +16,7 @@ mariadb_start() {
   mariadbd --no-defaults --datadir="$d/data" --socket="$d/sock" --skip-networking \
     --pid-file="$d/pid" --log-error="$d/error.log" $as_root \
     --innodb-buffer-pool-size=64M --innodb-log-file-size=16M \
-    --innodb-flush-log-at-trx-commit=2 --skip-log-bin > /dev/null 2>&1 &
+    --innodb-flush-log-at-trx-commit=2 --skip-log-bin < /dev/null > /dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   i=0
   until mariadb --no-defaults -S "$d/sock" -u root -e 'SELECT 1' > /dev/null 2>&1; do
     i=$((i + 1))
@@ -25,6 +26,7 @@ mariadb_start() {
 }
 
 mariadb_stop() {
+  local d pid i
   d=$1
   [ -f "$d/pid" ] || return 0
   pid=$(cat "$d/pid" 2>/dev/null)
