@@ -1,0 +1,60 @@
+# tests/chaos.sh: sourced by tests/chaos.t (short) and package/stress (long).
+# chaos LINES KILLS RESTARTS: real Dovecot lines appended to a file while a
+# logger follows it (-f) under s6-supervise with s6-log behind it; the
+# logger is SIGKILLed KILLS times at random moments and the MariaDB server
+# stopped and started RESTARTS times; then the totals must equal LINES/35
+# times the fixture's. Needs lib.sh. Prints TAP (4 tests).
+
+chaos() {
+  lines=$1 kills=$2 restarts=$3
+  . "$top/tests/dovecot-fixture.sh"
+  per=$(wc -l < "$FIX")
+  copies=$(( lines / per ))
+  T_OWNDB=$T_TMP/db
+  mariadb_start "$T_OWNDB" || { echo "Bail out! cannot start MariaDB"; exit 1; }
+  export MYSQMAIL_SOCKET=$T_OWNDB/sock TZ=UTC
+  fresh_db t_chaos
+  i=0; while [ $i -lt $copies ]; do cat "$FIX"; i=$((i + 1)); done > "$T_TMP/all"
+  mkdir -p "$T_TMP/chunks" "$T_TMP/svc/logger/log" "$T_TMP/logdir"
+  split -n l/60 -a 3 "$T_TMP/all" "$T_TMP/chunks/c"
+  : > "$T_TMP/in.log"
+  cat > "$T_TMP/svc/logger/run" <<EOR
+#!/bin/sh
+exec 2>> $T_TMP/logger.err
+exec env MYSQMAIL_SOCKET=$MYSQMAIL_SOCKET MYSQMAIL_DATABASE=$MYSQMAIL_DATABASE MYSQMAIL_USER=root \
+  MYSQMAIL_PASSWORD= MYSQMAIL_FLUSH_MS=50 TZ=UTC $BIN/mysqmail-dovecot-logger -f $T_TMP/in.log
+EOR
+  cat > "$T_TMP/svc/logger/log/run" <<EOR
+#!/bin/sh
+exec s6-log -b n50 s4000000 $T_TMP/logdir
+EOR
+  chmod 755 "$T_TMP/svc/logger/run" "$T_TMP/svc/logger/log/run"
+  s6-svscan "$T_TMP/svc" < /dev/null > /dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+  svscan=$!
+  # the producer: a daemon writing its log, chunk after chunk
+  ( for c in "$T_TMP"/chunks/c*; do cat "$c" >> "$T_TMP/in.log"; sleep 0.$((4 * kills / 20)); done ) &
+  producer=$!
+  killed=0 every=$(( kills / (restarts + 1) ))
+  while [ $killed -lt $kills ]; do
+    s6-svwait -u -t 5000 "$T_TMP/svc/logger" 2>/dev/null
+    sleep 0.$(shuf -i 05-60 -n 1)
+    pid=$(s6-svstat -p "$T_TMP/svc/logger" 2>/dev/null)
+    if [ -n "$pid" ] && [ "$pid" -gt 0 ] && kill -0 "$pid" 2>/dev/null; then
+      s6-svc -k "$T_TMP/svc/logger"; killed=$((killed + 1))
+      if [ $restarts -gt 0 ] && [ $((killed % every)) = 0 ] && [ $killed -lt $kills ]; then
+        mariadb_stop "$T_OWNDB"; sleep 0.5; mariadb_start "$T_OWNDB"; restarts=$((restarts - 1))
+      fi
+    fi
+  done
+  wait $producer
+  want=$(expected "$EXP" | awk -v k=$copies '{ print $1, $2, $3, $4, $5 * k, $6 * k, $7 * k, $8 * k, $9 * k }')
+  done_() { [ "$(traffic)" = "$want" ]; }
+  i=0; while ! done_ && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+  got=$(traffic)
+  s6-svscanctl -t "$T_TMP/svc"; wait $svscan
+  is "$killed" "$kills" "the logger was SIGKILLed $kills times while $lines lines were written"
+  is "$restarts" 0 "... and the database server stopped and started in between"
+  is "$got" "$want" '... and the totals equal one clean run: not a byte more or less'
+  is "$(cat "$T_TMP"/logdir/current "$T_TMP"/logdir/@* 2>/dev/null | sort -u | wc -l)" "$(sort -u "$T_TMP/all" | wc -l)" \
+    '... and every distinct line reached the logdir'
+}
