@@ -1,0 +1,167 @@
+/* report_text.c: the aligned text tables and the CSV */
+
+#include <string.h>
+#include <skalibs/uint64.h>
+#include <skalibs/strerr.h>
+#include <skalibs/stralloc.h>
+#include "db.h"
+#include "report.h"
+
+static void nomem (void)
+{
+  strerr_diefu(111, "allocate memory") ;
+}
+
+static void fetch (rtable *t, report const *r, char const *head, char const *tail)
+{
+  stralloc q = STRALLOC_ZERO ;
+  if (!db_catstr(&q, head) || !report_where(&q, r) || !db_catstr(&q, tail)) nomem() ;
+  if (!rtable_select(t, &q)) report_dbdie("read traffic") ;
+  stralloc_free(&q) ;
+}
+
+static void addhuman (rtable *t, uint64_t n)
+{
+  char s[HUMAN_FMT] ;
+  if (!rtable_add(t, s, report_human(s, n))) nomem() ;
+}
+
+static void addu64 (rtable *t, uint64_t n)
+{
+  char s[UINT64_FMT] ;
+  if (!rtable_add(t, s, uint64_fmt(s, n))) nomem() ;
+}
+
+static void addstr (rtable *t, char const *s)
+{
+  if (!rtable_add(t, s, strlen(s))) nomem() ;
+}
+
+static void header (rtable *t, char const *first)
+{
+  addstr(t, first) ; addstr(t, "smtp") ; addstr(t, "pop3") ;
+  addstr(t, "imap") ; addstr(t, "ftp") ; addstr(t, "total") ;
+  t->ncols = 6 ;
+}
+
+ /* rows of name, five sizes from column `from` on; sums[] gets the totals */
+static void sizes (rtable *out, rtable const *in, size_t row, unsigned int from, uint64_t *sums)
+{
+  unsigned int j ;
+  for (j = 0 ; j < 5 ; j++)
+  {
+    uint64_t n = rtable_u64(in, row, from + j) ;
+    if (sums) sums[j] += n ;
+    addhuman(out, n) ;
+  }
+}
+
+static void domains (stralloc *sa, report const *r)
+{
+  rtable in = RTABLE_ZERO, out = RTABLE_ZERO ;
+  uint64_t sums[5] = { 0 } ;
+  size_t i, n ;
+  unsigned int j ;
+  fetch(&in, r, "SELECT domain, " REPORT_SUMS " FROM traffic", " GROUP BY domain ORDER BY t DESC, domain") ;
+  header(&out, "domain") ;
+  n = rtable_rows(&in) ;
+  for (i = 0 ; i < n ; i++)
+  {
+    addstr(&out, report_domain(rtable_cell(&in, i, 0))) ;
+    sizes(&out, &in, i, 1, sums) ;
+  }
+  addstr(&out, "total") ;
+  for (j = 0 ; j < 5 ; j++) addhuman(&out, sums[j]) ;
+  if (!report_aligned(sa, &out, "lrrrrr") || !stralloc_catb(sa, "\n", 1)) nomem() ;
+  rtable_free(&in) ; rtable_free(&out) ;
+}
+
+static void mailboxes (stralloc *sa, report const *r)
+{
+  rtable in = RTABLE_ZERO, out = RTABLE_ZERO ;
+  stralloc name = STRALLOC_ZERO ;
+  size_t i, n ;
+  fetch(&in, r, "SELECT domain, localpart, " REPORT_SUMS " FROM traffic", " GROUP BY domain, localpart ORDER BY t DESC, domain, localpart") ;
+  header(&out, "mailbox") ;
+  n = rtable_rows(&in) ;
+  for (i = 0 ; i < n ; i++)
+  {
+    char const *d = rtable_cell(&in, i, 0) ;
+    name.len = 0 ;
+    if (!stralloc_cats(&name, rtable_cell(&in, i, 1))
+     || (*d && (!stralloc_catb(&name, "@", 1) || !stralloc_cats(&name, d)))
+     || !rtable_add(&out, name.s, name.len)) nomem() ;
+    sizes(&out, &in, i, 2, 0) ;
+  }
+  if (!report_aligned(sa, &out, "lrrrrr") || !stralloc_catb(sa, "\n", 1)) nomem() ;
+  stralloc_free(&name) ; rtable_free(&in) ; rtable_free(&out) ;
+}
+
+static void services (stralloc *sa, report const *r)
+{
+  static char const *const head[7] = { "service", "in", "out", "messages in", "messages out", "logins", "mailboxes" } ;
+  rtable in = RTABLE_ZERO, out = RTABLE_ZERO ;
+  size_t i, n ;
+  unsigned int j ;
+  fetch(&in, r, "SELECT service, SUM(bytes_in), SUM(bytes_out), SUM(count_in), SUM(count_out), SUM(logins),"
+    " COUNT(DISTINCT domain, localpart), SUM(bytes_in + bytes_out) AS t FROM traffic",
+    " GROUP BY service ORDER BY t DESC, service") ;
+  for (j = 0 ; j < 7 ; j++) addstr(&out, head[j]) ;
+  out.ncols = 7 ;
+  n = rtable_rows(&in) ;
+  for (i = 0 ; i < n ; i++)
+  {
+    addstr(&out, rtable_cell(&in, i, 0)) ;
+    addhuman(&out, rtable_u64(&in, i, 1)) ;
+    addhuman(&out, rtable_u64(&in, i, 2)) ;
+    for (j = 3 ; j < 7 ; j++) addu64(&out, rtable_u64(&in, i, j)) ;
+  }
+  if (!report_aligned(sa, &out, "lrrrrrr")) nomem() ;
+  rtable_free(&in) ; rtable_free(&out) ;
+}
+
+ /* is there any traffic at all in the period? */
+static int any (report const *r)
+{
+  rtable t = RTABLE_ZERO ;
+  int yes ;
+  fetch(&t, r, "SELECT 1 FROM traffic", " LIMIT 1") ;
+  yes = rtable_rows(&t) > 0 ;
+  rtable_free(&t) ;
+  return yes ;
+}
+
+void report_text (stralloc *sa, report const *r)
+{
+  if (!stralloc_cats(sa, "traffic from ") || !stralloc_cats(sa, r->p.from)
+   || !stralloc_cats(sa, " to ") || !stralloc_cats(sa, r->p.to)) nomem() ;
+  if (r->domain && (!stralloc_cats(sa, ", domain ") || !stralloc_cats(sa, report_domain(r->domain)))) nomem() ;
+  if (!stralloc_cats(sa, "\n\n")) nomem() ;
+  if (!any(r))
+  {
+    if (!stralloc_cats(sa, "no traffic\n")) nomem() ;
+    return ;
+  }
+  domains(sa, r) ;
+  mailboxes(sa, r) ;
+  services(sa, r) ;
+}
+
+ /* one line per mailbox and service, exact numbers, for programs */
+void report_csv (stralloc *sa, report const *r)
+{
+  rtable t = RTABLE_ZERO ;
+  size_t i, n ;
+  unsigned int j ;
+  fetch(&t, r, "SELECT domain, localpart, service, SUM(bytes_in), SUM(bytes_out), SUM(count_in), SUM(count_out), SUM(logins) FROM traffic",
+    " GROUP BY domain, localpart, service ORDER BY domain, localpart, service") ;
+  if (!stralloc_cats(sa, "domain,localpart,service,bytes_in,bytes_out,count_in,count_out,logins\n")) nomem() ;
+  n = rtable_rows(&t) ;
+  for (i = 0 ; i < n ; i++)
+  {
+    for (j = 0 ; j < 8 ; j++)
+      if ((j && !stralloc_catb(sa, ",", 1)) || !report_csvfield(sa, rtable_cell(&t, i, j))) nomem() ;
+    if (!stralloc_catb(sa, "\n", 1)) nomem() ;
+  }
+  rtable_free(&t) ;
+}
