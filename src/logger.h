@@ -11,6 +11,10 @@ typedef int parser_func (logline const *) ;
 
 extern int logger_main (int, char const *const *, parser_func *) ;
 
+ /* seconds of log before the cursor that a restart reads again (without
+    booking it) for the state of messages still open: set before main */
+extern unsigned int logger_history ;
+
  /* the logger core's line handling, for catching up from a logdir */
 extern void logger_catchup (char const *) ;
 extern void logger_line (char const *, size_t, uint64_t, int) ;

@@ -66,8 +66,9 @@ static int namecmp (void const *a, void const *b)
 }
 
  /* Archives are named by the time they were rotated: every line in one
-    is older than its name. Start with the newest archive the cursor has
-    passed, for the state that open messages need, and read on from there. */
+    is older than its name. Start with the newest archive older than the
+    cursor minus logger_history, for the state that open messages need,
+    and read on from there. */
 void logger_catchup (char const *dir)
 {
   DIR *d ;
@@ -102,11 +103,16 @@ void logger_catchup (char const *dir)
   if (!v) strerr_diefu1sys(111, "allocate memory") ;
   for (size_t i = 0 ; i < n ; i++) v[i] = names.s + genalloc_s(size_t, &idx)[i] ;
   qsort(v, n, sizeof(char *), &namecmp) ;
-  for (size_t i = 0 ; i < n ; i++)
   {
-    tain t ;
-    timestamp_scan(v[i], &t) ;
-    if (!tain_less(&batch_cursor.label, &t)) start = i ;
+    tain from = batch_cursor.label, h ;
+    tain_uint(&h, logger_history) ;
+    if (logger_history) tain_sub(&from, &batch_cursor.label, &h) ;
+    for (size_t i = 0 ; i < n ; i++)
+    {
+      tain t ;
+      timestamp_scan(v[i], &t) ;
+      if (!tain_less(&from, &t)) start = i ;
+    }
   }
   for (size_t i = start ; i < n ; i++) readfile(dir, v[i]) ;
   readfile(dir, "current") ;

@@ -28,6 +28,7 @@
 #define dieusage() strerr_die(100, PROG, ": usage: ", PROG, " " USAGE)
 
 static parser_func *parse ;
+unsigned int logger_history = 0 ;
 static int opt_u = 0, opt_t = 0 ;
 static char outspace[65536] ;
 static buffer out = BUFFER_INIT(&buffer_write, 1, outspace, sizeof(outspace)) ;

@@ -9,5 +9,9 @@ extern int parse_dovecot (logline const *) ;
 extern int parse_pureftpd (logline const *) ;
 extern void pureftpd_config (void) ;
 extern int parse_courier (logline const *) ;
+extern int parse_postfix (logline const *) ;
+extern void postfix_config (void) ;
+extern int parse_qmail (logline const *) ;
+extern void qmail_config (void) ;
 
 #endif

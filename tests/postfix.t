@@ -1,0 +1,152 @@
+#!/bin/sh
+# postfix.t: the real Postfix 3.7 fixtures (short and long queue ids)
+# through mysqmail-postfix-logger: lines out unchanged, the hand-worked
+# totals; the same with the lines of many messages interleaved, with a
+# second instance sharing queue ids, cut at every line and run again,
+# killed mid-message and caught up from an s6-log logdir; bounds.
+. "$(dirname "$0")/lib.sh"
+D=$top/tests/fixtures/postfix
+plan 22
+export TZ=UTC
+L=$BIN/mysqmail-postfix-logger
+
+# scale K < expected: every number column times K
+scale() { awk -v k="$1" '{ for (i = 5; i <= 9; i++) $i *= k; print }'; }
+
+# copies N SUFFIX-PREFIX < log: N copies, queue ids renamed per copy, the
+# lines of all copies interleaved at random (each copy keeps its order)
+copies() {
+  awk -v n="$1" -v p="$2" '
+    { line[++m] = $0 }
+    END {
+      srand(42)
+      for (c = 1; c <= n; c++) {
+        for (i = 1; i <= m; i++) {
+          s = line[i]
+          if (match(s, /\]: [0-9A-Za-z]+: /)) s = substr(s, 1, RSTART + RLENGTH - 3) p c substr(s, RSTART + RLENGTH - 2)
+          if (match(s, /notification: [0-9A-Za-z]+$/)) s = s p c
+          out[c, i] = s
+        }
+        pos[c] = 1
+      }
+      left = n
+      while (left) {
+        c = int(rand() * n) + 1
+        if (pos[c] > m) continue
+        print out[c, pos[c]++]
+        if (pos[c] > m) left--
+      }
+    }'
+}
+
+for b in postfix-short-ids postfix-long-ids; do
+  f=$D/$b.log
+  fresh_db t_postfix_$b
+  $L < "$f" > "$T_TMP/out" 2> "$T_TMP/err"
+  is "$?:$(cat "$T_TMP/err")" "0:" "$b: exit 0, nothing on stderr"
+  cmp -s "$T_TMP/out" "$f"; ok $? "$b: every line copied out unchanged"
+  is "$(traffic)" "$(expected "$D/expected.$b")" "$b: traffic is the hand-worked totals"
+  fresh_db t_postfix_many
+  copies 40 q < "$f" > "$T_TMP/many"
+  cat "$T_TMP/many" | $L > /dev/null 2> "$T_TMP/err"
+  is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.$b" | scale 40):" \
+    "$b: 40 copies with their lines interleaved at random: 40 times the totals"
+done
+
+# hosted domains: only example.com and example.org rows
+fresh_db t_postfix_hosted
+sql -e "INSERT INTO domain VALUES ('example.com'), ('EXAMPLE.org')"
+$L < "$D/postfix-short-ids.log" > /dev/null
+is "$(traffic)" "$(expected "$D/expected.postfix-short-ids" | grep ' example\.\(com\|org\) ')" \
+  'with hosted domains, only their mailboxes are booked'
+
+# a second instance (syslog_name postfix-out) has its own queue: the same ids
+# in both, interleaved, are two messages each
+fresh_db t_postfix_instances
+{ cat "$D/postfix-short-ids.log"; sed 's#postfix/#postfix-out/#' "$D/postfix-short-ids.log"; } |
+  awk '{ l[NR] = $0 } END { h = NR / 2; for (i = 1; i <= h; i++) { print l[i]; print l[i + h] } }' > "$T_TMP/two"
+$L < "$T_TMP/two" > /dev/null 2> "$T_TMP/err"
+is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-short-ids" | scale 2):" \
+  'postfix/ and postfix-out/ with the same queue ids, interleaved: each booked once'
+
+# -u: only the lines that booked nothing go out
+fresh_db t_postfix_u
+$L -u < "$D/postfix-long-ids.log" > "$T_TMP/out"
+is "$(cat "$T_TMP/out")" "$(grep -v 'status=sent' "$D/postfix-long-ids.log")" '-u: the 14 status=sent lines are held back, all others copied'
+
+# cut after every line: run the first k lines, then all of them again
+# (same cursor): the state a delivery needs comes back from the lines
+# before the cursor, and nothing before it books twice
+label_lines '2026-11-25 01:39:11' < "$D/postfix-short-ids.log" > "$T_TMP/labelled"
+n=$(wc -l < "$T_TMP/labelled")
+fresh_db t_postfix_cut
+bad=
+k=1
+while [ $k -lt $n ]; do
+  export MYSQMAIL_SOURCE=cut$k
+  head -n $k "$T_TMP/labelled" | $L > /dev/null 2>> "$T_TMP/cuterr"
+  $L < "$T_TMP/labelled" > /dev/null 2>> "$T_TMP/cuterr"
+  [ "$(traffic)" = "$(expected "$D/expected.postfix-short-ids" | scale $k)" ] || bad="$bad $k"
+  k=$((k + 1))
+done
+unset MYSQMAIL_SOURCE
+is "$bad" "" "cut after each of the $((n - 1)) lines, then the whole log again: the totals once every time"
+is "$(grep -v 'delivery not booked' "$T_TMP/cuterr")" "" '... and no error on the way'
+
+# the same with a pipe and a logdir: s6-log behind the logger, the logger
+# killed with lines copied out but not committed, then a new run that
+# catches up from the logdir and reads on
+fresh_db t_postfix_logdir
+mkdir "$T_TMP/logdir"
+f=$D/postfix-long-ids.log
+lg() { s6-log -b n20 s1500 "$T_TMP/logdir"; }
+# a busy server's other lines between a message's qmgr line and its
+# deliveries: the qmgr line lies archives before the cursor
+fill=$(sed -n 3p "$f")
+{ sed -n 1,36p "$f"; i=0; while [ $i -lt 200 ]; do echo "$fill"; i=$((i + 1)); done; } | $L -t | lg
+# one more line, labelled after s6-log's rotations: the cursor is past
+# the archives, the qmgr line of 4jZ2Qt6PQWz1bYYk three archives back
+echo "$fill" | MYSQMAIL_LOGDIR=$T_TMP/logdir $L -t | lg
+mkfifo "$T_TMP/fifo"
+{ MYSQMAIL_LOGDIR=$T_TMP/logdir MYSQMAIL_FLUSH_MS=600000 sh -c 'echo $$ > "$1"; exec "$2" -t' x "$T_TMP/pid" "$L" < "$T_TMP/fifo" | lg; } 2> /dev/null &
+bg=$!
+exec 7> "$T_TMP/fifo"
+sed -n 37,45p "$f" >&7
+logged() { [ "$(cat "$T_TMP"/logdir/@* "$T_TMP/logdir/current" 2>/dev/null | wc -l)" = 246 ]; }
+wait_for logged; ok $? 'lines 37-45 reached the logdir through the logger'
+kill -9 $(cat "$T_TMP/pid") 2>/dev/null
+exec 7>&-
+wait $bg
+[ $(ls "$T_TMP"/logdir/@* | wc -l) -ge 3 ]; ok $? '... and s6-log rotated them into archives'
+sed -n '46,$p' "$f" | MYSQMAIL_LOGDIR=$T_TMP/logdir $L -t 2> "$T_TMP/err" | lg
+is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-long-ids"):" \
+  'killed mid-message, restarted with MYSQMAIL_LOGDIR: the totals once, nothing unknown'
+
+# without any line of a message's past, its deliveries book nothing and say so
+fresh_db t_postfix_unknown
+sed -n '/E45A3A72BD2: to=/,$p' "$D/postfix-short-ids.log" | $L > /dev/null 2> "$T_TMP/err"
+is "$(traffic)" "" 'a delivery whose qmgr line was never seen books nothing'
+grep -q 'delivery not booked: no from= and size= seen for queue id postfix E45A3A72BD2' "$T_TMP/err"
+ok $? '... and stderr names its queue id'
+
+# bounds: at most MYSQMAIL_OPEN_MAX open messages, each at most
+# MYSQMAIL_OPEN_TTL seconds (log time) since its last line
+q=$(grep 'CE94DA72BBE: from=' "$D/postfix-short-ids.log")
+v=$(grep 'CE94DA72BBE: to=' "$D/postfix-short-ids.log")
+fresh_db t_postfix_max
+i=0
+while [ $i -lt 40 ]; do echo "$q" | sed "s/CE94DA72BBE/OPEN$i/"; i=$((i + 1)); done > "$T_TMP/open"
+i=0
+while [ $i -lt 40 ]; do echo "$v" | sed "s/CE94DA72BBE/OPEN$i/"; i=$((i + 1)); done >> "$T_TMP/open"
+MYSQMAIL_OPEN_MAX=16 $L < "$T_TMP/open" > /dev/null 2> "$T_TMP/err"
+is "$(traffic)" "2026-11-25 smtp example.com alice 0 19312 0 16 0
+2026-11-25 smtp example.org bob 19312 0 16 0 0" 'MYSQMAIL_OPEN_MAX=16 with 40 open: the 16 newest are booked'
+grep -q 'warning: 1 open message(s) forgotten' "$T_TMP/err"; ok $? '... and the first one forgotten is reported'
+fresh_db t_postfix_ttl
+{ echo "$q"; echo "$q" | sed 's/01:39:11/01:41:12/; s/CE94DA72BBE/AAAAAAAAAAA/'; echo "$v" | sed 's/01:39:11/01:41:12/'; } |
+  MYSQMAIL_OPEN_TTL=120 $L > /dev/null 2> "$T_TMP/err"
+is "$(traffic)" "" 'MYSQMAIL_OPEN_TTL=120: a message silent for 121 s is forgotten'
+printf '%s\n' "$q" | MYSQMAIL_OPEN_TTL=59 $L > /dev/null 2> "$T_TMP/err"
+is "$?:$(cat "$T_TMP/err")" "100:mysqmail-postfix-logger: fatal: invalid MYSQMAIL_OPEN_TTL: 59 (want 60 to 2678400)" \
+  'MYSQMAIL_OPEN_TTL below a minute: exit 100 and why'
+done_testing
