@@ -1,0 +1,196 @@
+/* parse_qmail.c: qmail-send's log (qmail-log(5)), as multilog or s6-log
+   write it (a TAI64N label, then the text) or as splogger sends it to
+   syslog (tag "qmail", then a unix time stamp):
+     new msg 394
+     info msg 394: bytes 2110 from <alice@example.com> qp 8041 uid 1001
+     starting delivery 7: msg 394 to local example.com-bob@example.com
+     delivery 7: success: did_1+0+0/
+     end msg 394
+   Message numbers are inode numbers and come back: a message's state ends
+   with "end msg"; delivery numbers come back once a delivery is done.
+   Also books the line of patches/qmail-pop3d-traffic.patch:
+     qmail-pop3d[PID]: traffic ip=IP in=N out=N retr=N user=LOGIN */
+
+#include <string.h>
+#include <skalibs/strerr.h>
+#include "acct.h"
+#include "scan.h"
+#include "msgtab.h"
+#include "parsers.h"
+
+#define KEYMAX 24
+
+void qmail_config (void)
+{
+  msgtab_config(20000, 8 * 86400) ;   /* queuelifetime is a week */
+}
+
+ /* "m394" or "d7": a message or a delivery */
+static size_t mkkey (char *key, char kind, uint64_t n)
+{
+  size_t i = 1, len ;
+  char tmp[20] ;
+  key[0] = kind ;
+  for (len = 0 ; !len || n ; n /= 10) tmp[len++] = '0' + n % 10 ;
+  while (len) key[i++] = tmp[--len] ;
+  return i ;
+}
+
+ /* "<number><stop>" at the start: the number, and where text goes on */
+static int scan_num (char const **s, size_t *len, char const *stop, uint64_t *n)
+{
+  size_t k = scan_u64(*s, *len, n), sl = strlen(stop) ;
+  if (!k || *len - k < sl || memcmp(*s + k, stop, sl)) return 0 ;
+  *s += k + sl ; *len -= k + sl ;
+  return 1 ;
+}
+
+static void msg_new (char const *s, size_t len, time_t when)
+{
+  char key[KEYMAX] ;
+  uint64_t n ;
+  if (scan_u64(s, len, &n) != len) return ;
+  msgtab_set(key, mkkey(key, 'm', n), "", 0, 0, 0, when) ;
+}
+
+static void msg_end (char const *s, size_t len)
+{
+  char key[KEYMAX] ;
+  uint64_t n ;
+  if (scan_u64(s, len, &n) != len) return ;
+  msgtab_del(key, mkkey(key, 'm', n)) ;
+}
+
+ /* "394: bytes 2110 from <alice@example.com> qp 8041 uid 1001" */
+static void msg_info (char const *s, size_t len, time_t when)
+{
+  char key[KEYMAX] ;
+  char const *e ;
+  uint64_t n, size ;
+  if (!scan_num(&s, &len, ": bytes ", &n) || !scan_num(&s, &len, " from <", &size)) return ;
+  e = scan_find(s, len, "> qp ", 5) ;
+  if (!e) return ;
+   /* "#@[]" is qmail's double-bounce sender: nobody sent that */
+  msgtab_set(key, mkkey(key, 'm', n), s, e - s == 4 && !memcmp(s, "#@[]", 4) ? 0 : e - s, size, 1, when) ;
+}
+
+ /* "7: msg 394 to local example.com-bob@example.com" */
+static void delivery_start (char const *s, size_t len, time_t when)
+{
+  char key[KEYMAX] ;
+  uint64_t d, n ;
+  char kind ;
+  if (!scan_num(&s, &len, ": msg ", &d) || !scan_num(&s, &len, " to ", &n)) return ;
+  if (scan_prefix(s, len, "local ")) kind = 'l' ;
+  else if (scan_prefix(s, len, "remote ")) kind = 'r' ;
+  else return ;
+  s += kind == 'l' ? 6 : 7 ; len -= kind == 'l' ? 6 : 7 ;
+  {
+    char val[len + 1] ;
+    val[0] = kind ;
+    memcpy(val + 1, s, len) ;
+    msgtab_set(key, mkkey(key, 'd', d), val, len + 1, n, 1, when) ;
+  }
+}
+
+ /* qmail-send hands a virtual domain's mail to the local part
+    "PREFIX-user" (control/virtualdomains); vpopmail and most hosting
+    set-ups use the domain itself as the prefix. Book the mailbox. */
+static void strip_prefix (char const **r, size_t *rlen)
+{
+  char const *at = memrchr(*r, '@', *rlen) ;
+  size_t dl ;
+  if (!at) return ;
+  dl = *rlen - (at + 1 - *r) ;
+  if (dl && (size_t)(at - *r) > dl + 1 && !memcmp(*r, at + 1, dl) && (*r)[dl] == '-')
+  {
+    *r += dl + 1 ;
+    *rlen -= dl + 1 ;
+  }
+}
+
+static int book (logline const *l, msgent const *m, char const *r, size_t rlen)
+{
+  counts in = COUNTS_ZERO, out = COUNTS_ZERO ;
+  int ok = 0 ;
+  in.bytes_in = m->num ; in.count_in = 1 ;
+  out.bytes_out = m->num ; out.count_out = 1 ;
+  if (m->vallen) ok |= acct_add(l, SERVICE_SMTP, m->val, m->vallen, &out) ;
+  ok |= acct_add(l, SERVICE_SMTP, r, rlen, &in) ;
+  return ok ;
+}
+
+ /* "7: success: did_1+0+0/" (or failure:, deferral:) */
+static int delivery_end (logline const *l, char const *s, size_t len)
+{
+  char dkey[KEYMAX], mkey[KEYMAX] ;
+  size_t dkeylen ;
+  uint64_t d ;
+  msgent dm, mm ;
+  int r = 0 ;
+  if (!scan_num(&s, &len, ": ", &d)) return 0 ;
+  dkeylen = mkkey(dkey, 'd', d) ;
+  if (!msgtab_get(dkey, dkeylen, &dm, l->when)) return 0 ;
+  if (scan_prefix(s, len, "success:"))
+  {
+    size_t rlen = dm.vallen - 1 ;
+    char rcpt[rlen + 1] ;
+    char const *rp = rcpt ;
+    memcpy(rcpt, dm.val + 1, rlen) ;
+    rcpt[rlen] = 0 ;
+    if (dm.val[0] == 'l') strip_prefix(&rp, &rlen) ;
+    if (msgtab_get(mkey, mkkey(mkey, 'm', dm.num), &mm, l->when) && mm.hasnum) r = book(l, &mm, rp, rlen) ;
+    else if (!acct_replay)
+      strerr_warnw2x("delivery not booked: no info line seen for its message, to ", rcpt) ;
+  }
+  msgtab_del(dkey, dkeylen) ;
+  return r ;
+}
+
+static int pop3d_traffic (logline const *l, char const *s, size_t len)
+{
+  counts c = COUNTS_ZERO ;
+  char const *ip, *user ;
+  size_t iplen ;
+  if (!scan_field(s, len, "ip=", &ip, &iplen)
+   || !scan_field_u64(s, len, "in=", &c.bytes_in)
+   || !scan_field_u64(s, len, "out=", &c.bytes_out)
+   || !scan_field_u64(s, len, "retr=", &c.count_out)) return 0 ;
+  user = scan_find(s, len, " user=", 6) ;
+  if (!user) return 0 ;
+  user += 6 ;
+  if (iplen == 1 && ip[0] == '-') iplen = 0 ;
+  c.logins = 1 ;
+  if (!acct_add(l, SERVICE_POP3, user, s + len - user, &c)) return 0 ;
+  acct_login(l, SERVICE_POP3, user, s + len - user, ip, iplen) ;
+  return 1 ;
+}
+
+ /* splogger puts "qmail: 1164441600.123456 " in front */
+static void body (logline const *l, char const **s, size_t *len)
+{
+  *s = l->msg ; *len = l->msglen ;
+  if (l->taglen == 5 && !memcmp(l->tag, "qmail", 5))
+  {
+    size_t i = 0 ;
+    while (i < *len && ((*s)[i] >= '0' && (*s)[i] <= '9')) i++ ;
+    if (i && i < *len && (*s)[i] == '.') for (i++ ; i < *len && (*s)[i] >= '0' && (*s)[i] <= '9' ; i++) ;
+    if (i && i < *len && (*s)[i] == ' ') { *s += i + 1 ; *len -= i + 1 ; }
+  }
+}
+
+int parse_qmail (logline const *l)
+{
+  char const *s ;
+  size_t len ;
+  if (l->taglen == 11 && !memcmp(l->tag, "qmail-pop3d", 11))
+    return scan_prefix(l->msg, l->msglen, "traffic ") ? pop3d_traffic(l, l->msg + 7, l->msglen - 7) : 0 ;
+  body(l, &s, &len) ;
+  msgtab_expire(l->when) ;
+  if (scan_prefix(s, len, "delivery ")) return delivery_end(l, s + 9, len - 9) ;
+  if (scan_prefix(s, len, "starting delivery ")) delivery_start(s + 18, len - 18, l->when) ;
+  else if (scan_prefix(s, len, "info msg ")) msg_info(s + 9, len - 9, l->when) ;
+  else if (scan_prefix(s, len, "new msg ")) msg_new(s + 8, len - 8, l->when) ;
+  else if (scan_prefix(s, len, "end msg ")) msg_end(s + 8, len - 8) ;
+  return 0 ;
+}
