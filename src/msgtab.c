@@ -180,11 +180,11 @@ void msgtab_set (char const *key, size_t keylen, char const *val, size_t vallen,
       drop_index(oldest) ;
     }
     if (nused + 1 > nbuckets) rehash(nbuckets ? nbuckets * 2 : 1024) ;
-    p = findp(key, keylen, h) ;
     buf = malloc(keylen + vallen) ;
     if (!buf) nomem() ;
-    i = newslot() ;
+    i = newslot() ;     /* may move ents: find the chain's end after it */
     ents[i].hnext = NONE ;
+    p = findp(key, keylen, h) ;
     *p = i ;
     nused++ ;
   }
