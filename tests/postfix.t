@@ -6,7 +6,7 @@
 # killed mid-message and caught up from an s6-log logdir; bounds.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/postfix
-plan 22
+plan 23
 export TZ=UTC
 L=$BIN/mysqmail-postfix-logger
 
@@ -52,6 +52,16 @@ for b in postfix-short-ids postfix-long-ids; do
   is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.$b" | scale 40):" \
     "$b: 40 copies with their lines interleaved at random: 40 times the totals"
 done
+
+# 3000 runs of the short-id log one after another, ids renamed: 3000
+# deferred messages stay open (the table grows past its first sizes)
+fresh_db t_postfix_3000
+awk '{ l[NR] = $0 } END { for (c = 0; c < 3000; c++) for (i = 1; i <= NR; i++) { s = l[i]
+  if (match(s, /\]: [0-9A-Za-z]+: /)) s = substr(s, 1, RSTART + RLENGTH - 3) "x" c substr(s, RSTART + RLENGTH - 2)
+  if (match(s, /notification: [0-9A-Za-z]+$/)) s = s "x" c
+  print s } }' "$D/postfix-short-ids.log" | $L > /dev/null 2> "$T_TMP/err"
+is "$?:$(traffic):$(cat "$T_TMP/err")" "0:$(expected "$D/expected.postfix-short-ids" | scale 3000):" \
+  '213000 lines, 3000 messages left open: 3000 times the totals'
 
 # hosted domains: only example.com and example.org rows
 fresh_db t_postfix_hosted
