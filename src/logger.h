@@ -4,6 +4,7 @@
 #define MYSQMAIL_LOGGER_H
 
 #include "logline.h"
+#include "position.h"
 
  /* A parser looks at one line, books what it says with acct_add() and
     acct_login(), and returns 1 when the line was accounted (for -u). */
@@ -17,6 +18,7 @@ extern unsigned int logger_history ;
 
  /* the logger core's line handling, for catching up from a logdir */
 extern void logger_catchup (char const *) ;
+extern void logger_prefix (char const *, position const *) ;
 extern void logger_line (char const *, size_t, uint64_t, int) ;
 extern void logger_maybe_commit (void) ;
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/stat.h>
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
@@ -25,10 +26,25 @@ static void line (char const *s, size_t len, uint64_t off, void *ctx)
 static void ignore (char const *s, size_t len, void *ctx) { (void)s ; (void)len ; (void)ctx ; }
 static void ignoreend (uint64_t off, void *ctx) { (void)off ; (void)ctx ; }
 
-static void readfile (char const *dir, char const *name)
+static void readfd (int fd, char const *path, uint64_t max)
 {
   char buf[65536] ;
   linereader r = { .cur = STRALLOC_ZERO, .off = 0, .big = 0, .line = &line, .bigstart = &ignore, .bigmore = &ignore, .bigend = &ignoreend, .ctx = 0 } ;
+  while (max)
+  {
+    ssize_t k = read(fd, buf, max < sizeof(buf) ? max : sizeof(buf)) ;
+    if (k < 0) strerr_diefu2sys(111, "read ", path) ;
+    if (!k) break ;
+    max -= k ;
+    linereader_feed(&r, buf, k) ;
+    logger_maybe_commit() ;
+  }
+  linereader_eof(&r) ;
+  linereader_free(&r) ;
+}
+
+static void readfile (char const *dir, char const *name)
+{
   size_t dl = strlen(dir), nl = strlen(name) ;
   char path[dl + nl + 2] ;
   int fd ;
@@ -39,16 +55,19 @@ static void readfile (char const *dir, char const *name)
     if (errno == ENOENT) return ;   /* rotated away meanwhile */
     strerr_diefu2sys(111, "open ", path) ;
   }
-  for (;;)
-  {
-    ssize_t k = read(fd, buf, sizeof(buf)) ;
-    if (k < 0) strerr_diefu2sys(111, "read ", path) ;
-    if (!k) break ;
-    linereader_feed(&r, buf, k) ;
-    logger_maybe_commit() ;
-  }
-  linereader_eof(&r) ;
-  linereader_free(&r) ;
+  readfd(fd, path, UINT64_MAX) ;
+  fd_close(fd) ;
+}
+
+ /* -f FILE with a cursor in it: its lines before the cursor, booking
+    nothing, for the state of messages still open there */
+void logger_prefix (char const *path, position const *cur)
+{
+  struct stat st ;
+  int fd = open_readb(path) ;
+  if (fd < 0) return ;      /* rotated: the follower will say what it finds */
+  if (fstat(fd, &st) < 0) strerr_diefu2sys(111, "stat ", path) ;
+  if ((uint64_t)st.st_dev == cur->dev && (uint64_t)st.st_ino == cur->ino) readfd(fd, path, cur->off) ;
   fd_close(fd) ;
 }
 

@@ -342,6 +342,7 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
   if (followpath)
   {
     position none = POSITION_ZERO ;
+    if (logger_history && batch_cursor.kind == POSITION_FILE) logger_prefix(followpath, &batch_cursor) ;
     follow_start(&fl, followpath, &batch_cursor, &follow_file, &r) ;
     if (batch_cursor.kind == POSITION_FILE) skipto = none ;   /* the follower goes on after it */
     follow_loop(&r, x, inspace, sizeof(inspace)) ;

@@ -6,7 +6,7 @@
 # killed mid-message and caught up from an s6-log logdir; bounds.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/postfix
-plan 23
+plan 26
 export TZ=UTC
 L=$BIN/mysqmail-postfix-logger
 
@@ -131,6 +131,26 @@ wait $bg
 sed -n '46,$p' "$f" | MYSQMAIL_LOGDIR=$T_TMP/logdir $L -t 2> "$T_TMP/err" | lg
 is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-long-ids"):" \
   'killed mid-message, restarted with MYSQMAIL_LOGDIR: the totals once, nothing unknown'
+
+# -f FILE: killed with the cursor between a message's qmgr line and its
+# deliveries; the restart reads the file up to the cursor again, booking
+# nothing of it, and books the deliveries after it
+fresh_db t_postfix_follow
+f=$D/postfix-long-ids.log
+sed -n 1,36p "$f" > "$T_TMP/maillog"
+off=$(wc -c < "$T_TMP/maillog")
+$L -f "$T_TMP/maillog" > /dev/null 2> "$T_TMP/err1" &
+pid=$!
+at_off() { sql -e "SELECT position FROM \`cursor\`" | grep -q ":$off\$"; }
+wait_for at_off; ok $? '-f: the first 36 lines committed (cursor at their end)'
+kill -9 $pid; wait $pid 2> /dev/null
+sed -n '37,$p' "$f" >> "$T_TMP/maillog"
+$L -f "$T_TMP/maillog" > /dev/null 2> "$T_TMP/err2" &
+pid=$!
+all_booked() { [ "$(traffic)" = "$(expected "$D/expected.postfix-long-ids")" ]; }
+wait_for all_booked; ok $? '-f: after a SIGKILL mid-message and a restart, the totals once'
+kill $pid; wait $pid 2> /dev/null
+is "$(cat "$T_TMP/err1" "$T_TMP/err2")" "" '-f: no delivery unknown after the restart'
 
 # without any line of a message's past, its deliveries book nothing and say so
 fresh_db t_postfix_unknown
