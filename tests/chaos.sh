@@ -1,13 +1,22 @@
 # tests/chaos.sh: sourced by tests/chaos.t (short) and package/stress (long).
-# chaos LINES KILLS RESTARTS: real Dovecot lines appended to a file while a
+# chaos LINES KILLS RESTARTS [DAEMON]: real lines of DAEMON (dovecot, the
+# default, or postfix) appended to a file while its
 # logger follows it (-f) under s6-supervise with s6-log behind it; the
 # logger is SIGKILLed KILLS times at random moments and the MariaDB server
-# stopped and started RESTARTS times; then the totals must equal LINES/35
-# times the fixture's. Needs lib.sh. Prints TAP (4 tests).
+# stopped and started RESTARTS times; then the totals must equal as many
+# times the fixture's as it was copied. Postfix: the copies repeat queue
+# ids, as Postfix does once a message is removed, and a kill often falls
+# between a message's qmgr line and its deliveries. Needs lib.sh. Prints
+# TAP (4 tests).
 
 chaos() {
-  lines=$1 kills=$2 restarts=$3
-  . "$top/tests/dovecot-fixture.sh"
+  lines=$1 kills=$2 restarts=$3 daemon=${4:-dovecot}
+  if [ "$daemon" = postfix ]; then
+    FIX=$top/tests/fixtures/postfix/postfix-long-ids.log
+    EXP=$top/tests/fixtures/postfix/expected.postfix-long-ids
+  else
+    . "$top/tests/dovecot-fixture.sh"
+  fi
   per=$(wc -l < "$FIX")
   copies=$(( lines / per ))
   T_OWNDB=$T_TMP/db
@@ -22,7 +31,7 @@ chaos() {
 #!/bin/sh
 exec 2>> $T_TMP/logger.err
 exec env MYSQMAIL_SOCKET=$MYSQMAIL_SOCKET MYSQMAIL_DATABASE=$MYSQMAIL_DATABASE MYSQMAIL_USER=root \
-  MYSQMAIL_PASSWORD= MYSQMAIL_FLUSH_MS=50 TZ=UTC $BIN/mysqmail-dovecot-logger -f $T_TMP/in.log
+  MYSQMAIL_PASSWORD= MYSQMAIL_FLUSH_MS=50 TZ=UTC $BIN/mysqmail-$daemon-logger -f $T_TMP/in.log
 EOR
   cat > "$T_TMP/svc/logger/log/run" <<EOR
 #!/bin/sh
@@ -52,7 +61,7 @@ EOR
   i=0; while ! done_ && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
   got=$(traffic)
   s6-svscanctl -t "$T_TMP/svc"; wait $svscan
-  is "$killed" "$kills" "the logger was SIGKILLed $kills times while $lines lines were written"
+  is "$killed" "$kills" "$daemon: the logger was SIGKILLed $kills times while $lines lines were written"
   is "$restarts" 0 "... and the database server stopped and started in between"
   is "$got" "$want" '... and the totals equal one clean run: not a byte more or less'
   is "$(cat "$T_TMP"/logdir/current "$T_TMP"/logdir/@* 2>/dev/null | sort -u | wc -l)" "$(sort -u "$T_TMP/all" | wc -l)" \
