@@ -17,6 +17,7 @@ pwhash() { grep -v '^#' "$F/$2" | grep "^correct horse	$1" | head -n 1 | cut -f 
 example() {
   mariadb_root -e "DROP DATABASE IF EXISTS $2; CREATE DATABASE $2"
   mariadb_root "$2" < "$E/$1"
+  mariadb_root -e "GRANT SELECT, INSERT, UPDATE, DELETE ON $2.* TO mysqmail_auth"   # what each file tells the operator to grant
   fit="s/\\b$3\\./$2./g; s|/var/vmail/|$T_TMP/vmail/|g; s/\\b$4, $4\\b/$U, $G/g"
   Q=$(sed -n 's/^-- MYSQMAIL_AUTH_QUERY=//p' "$E/$1" | sed "$fit")
   UPD=$(sed -n 's/^-- MYSQMAIL_AUTH_UPDATE=//p' "$E/$1" | sed "$fit")

@@ -36,6 +36,6 @@ check 'sha512:correct horse' '0 0 0' 'anything else is plaintext, compared whole
 pw=$(grep '\$argon2id\$' "$F/dovecot-hashes" | head -n 1 | cut -f 2 | sed 's/^{ARGON2ID}//')
 check "$pw" '1 0 0' 'a bare $argon2id$ string (as PHP writes it) is argon2'
 check "$(grep '{SHA512-CRYPT}' "$F/dovecot-hashes" | head -n 1 | cut -f 2 | sed 's/^{SHA512-CRYPT}/{sha512-crypt}/')" '1 0 0' 'scheme names are case-insensitive'
-is "$(printf 'x\t%s\n' "$(strings "$BIN/mysqmail-checkpwd" | grep '^\$y\$j9T\$' | head -n 1)" | $P)" '0 0 0' 'the built-in dummy hash is a real yescrypt hash (checked, never matched)'
+is "$(printf 'x\t%s\n' "$(strings "$RBIN/mysqmail-checkpwd" | grep '^\$y\$j9T\$' | head -n 1)" | $P)" '0 0 0' 'the built-in dummy hash is a real yescrypt hash (checked, never matched)'
 is "$(printf 'x\t\n' | $P)" '-1 -1 -1' 'an empty stored password: unusable'
 done_testing

@@ -154,6 +154,7 @@ is "$(run MYSQMAIL_AUTH_LOCKOUT=0)" 100 'MYSQMAIL_AUTH_LOCKOUT=0 while counting:
 
 # 5. MYSQMAIL_AUTH_QUERY and MYSQMAIL_AUTH_UPDATE
 sql -e "CREATE TABLE users (email VARCHAR(255) PRIMARY KEY, pw VARCHAR(255), dir VARCHAR(255), seen VARCHAR(64))"
+sql -e "GRANT SELECT, UPDATE ON users TO mysqmail_auth"   # as the operator of such a table would
 sql -e "INSERT INTO users VALUES ('kim@example.com', '$(pwhash '{BLF-CRYPT}' dovecot-hashes)', '$T_TMP/home/zed', NULL)"
 Q="SELECT pw, dir, $U, $G FROM users WHERE email = %u AND '%%' = '%%'"
 req kim@example.com 'correct horse'

@@ -48,13 +48,42 @@ need_server() {
   fi
 }
 
-# fresh_db NAME: an empty database with the schema, exported for the loggers
+# fresh_db NAME: an empty database with the schema and sql/grants.sql's
+# roles, exported for the programs. The tests talk to the server as root;
+# the programs (through the wrappers in $BIN, below) as users that have
+# only their role: mm_logger, mm_auth, mm_meter, mm_report.
 fresh_db() {
   need_server
   export MYSQMAIL_DATABASE=$1 MYSQMAIL_USER=root MYSQMAIL_PASSWORD=
   mariadb_root -e "DROP DATABASE IF EXISTS \`$1\`; CREATE DATABASE \`$1\`"
   sql < "$top/sql/mysqmail.sql"
+  sql < "$top/sql/grants.sql"
+  for r in logger auth meter report; do
+    echo "CREATE USER IF NOT EXISTS 'mm_$r'@'localhost' IDENTIFIED BY 'pw_$r';
+      GRANT mysqmail_$r TO 'mm_$r'@'localhost'; SET DEFAULT ROLE mysqmail_$r FOR 'mm_$r'@'localhost';"
+  done | mariadb_root
 }
+
+# $BIN: each program behind a wrapper ($RBIN: the programs themselves) that, when a test leaves
+# MYSQMAIL_USER at root, runs it as the least-privileged user of its role
+# (sql/grants.sql). MYSQMAIL_TEST_ROOT=1 keeps root (a test of the
+# operator's own tables, which grants.sql knows nothing of).
+t_wrap() {
+  mkdir "$T_TMP/bin"
+  for p in "$1"/mysqmail-*; do
+    n=${p##*/}
+    case $n in
+      *-logger) r=logger ;; mysqmail-checkpwd) r=auth ;;
+      mysqmail-meter|mysqmail-spool) r=meter ;; mysqmail-report) r=report ;; *) r= ;;
+    esac
+    if [ -z "$r" ]; then ln -s "$p" "$T_TMP/bin/$n"; continue; fi
+    printf '#!/bin/sh\nif [ "${MYSQMAIL_USER:-}" = root ] && [ -z "${MYSQMAIL_TEST_ROOT:-}" ]; then\n  MYSQMAIL_USER=mm_%s MYSQMAIL_PASSWORD=pw_%s; export MYSQMAIL_USER MYSQMAIL_PASSWORD\nfi\nexec %s "$@"\n' \
+      $r $r "$p" > "$T_TMP/bin/$n"
+    chmod 755 "$T_TMP/bin/$n"
+  done
+  RBIN=$1 BIN=$T_TMP/bin
+}
+t_wrap "$BIN"
 
 sql() { mariadb --no-defaults -S "$MYSQMAIL_SOCKET" -u root -N -B -r "$MYSQMAIL_DATABASE" "$@"; }
 mariadb_root() { mariadb --no-defaults -S "$MYSQMAIL_SOCKET" -u root -N -B "$@"; }

@@ -22,7 +22,7 @@ is "$(run env MYSQMAIL_SOCKET=$T_TMP/nosuchsocket $L)" 111 'database unreachable
 case "$(err)" in "mysqmail-dovecot-logger: fatal: unable to connect to the database: Can't connect to local server through socket '$T_TMP/nosuchsocket'"*) r=0 ;; *) r=1; err >&2 ;; esac
 ok $r '... saying why'
 mariadb_root -e 'DROP DATABASE IF EXISTS t_config_empty; CREATE DATABASE t_config_empty'
-is "$(run env MYSQMAIL_DATABASE=t_config_empty $L)" 100 'tables missing: exit 100'
+is "$(run env MYSQMAIL_TEST_ROOT=1 MYSQMAIL_DATABASE=t_config_empty $L)" 100 'tables missing: exit 100'
 case "$(err)" in *'the mysqmail tables are missing: load sql/mysqmail.sql'*) r=0 ;; *) r=1; err >&2 ;; esac
 ok $r '... saying what to load'
 is "$(run env MYSQMAIL_PASSWORD=wrong MYSQMAIL_USER=nosuchuser $L)" 111 'access denied is temporary: exit 111'
