@@ -1,0 +1,224 @@
+# tests/e2e.sh: the whole system for real on 127.0.0.1, shared by
+# package/demo and tests/e2e.t. Needs tests/mariadb.sh, root, and Debian's
+# postfix, dovecot-imapd, dovecot-pop3d, mariadb-server, s6, execline, curl.
+#   e2e_up RUN     a private MariaDB, copies of service/postfix and
+#                  service/dovecot (plus smtp-sink as the remote MX) under
+#                  s6-svscan in RUN/svc, two domains, three mailboxes
+#   e2e_mail       mails between the mailboxes and to a remote address
+#   e2e_fetch      POP3 and IMAP as those users (mysqmail-checkpwd)
+#   e2e_settle     waits until the loggers have booked what the logs say
+#   e2e_down       stops everything e2e_up started
+# Ports: smtpd 22525, smtp-sink 22526, POP3 22110, IMAP 22143.
+
+E2E_SMTP=22525 E2E_SINK=22526 E2E_POP3=22110 E2E_IMAP=22143
+E2E_PW_ALICE='wonder land' E2E_PW_BOB=builder E2E_PW_CAROL='c@rol!'
+
+e2e_db() { mariadb --no-defaults -S "$E2E/db/sock" -u root -N -B mysqmail "$@"; }
+
+e2e_port() { ss -ltn 2>/dev/null | grep -q "127\.0\.0\.1:$1 "; }
+
+e2e_wait() {  # e2e_wait SECONDS CMD...: until CMD succeeds
+  local n i
+  n=$1; shift
+  i=0
+  until "$@"; do
+    i=$((i + 1)); [ $i -gt $((n * 10)) ] && return 1
+    sleep 0.1
+  done
+}
+
+e2e_database() {
+  local pw
+  mariadb_start "$E2E/db" || return 1
+  mariadb --no-defaults -S "$E2E/db/sock" -u root -e 'DROP DATABASE IF EXISTS mysqmail; CREATE DATABASE mysqmail'
+  e2e_db < "$E2E_TOP/sql/mysqmail.sql"
+  e2e_db < "$E2E_TOP/sql/grants.sql"
+  E2E_DBPW=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+  for r in logger auth report; do
+    e2e_db -e "CREATE USER IF NOT EXISTS 'mysqmail-$r'@'localhost' IDENTIFIED BY '$E2E_DBPW';
+      GRANT mysqmail_$r TO 'mysqmail-$r'@'localhost'; SET DEFAULT ROLE mysqmail_$r FOR 'mysqmail-$r'@'localhost'"
+  done
+  e2e_db -e "INSERT INTO domain VALUES ('example.com'), ('example.org')"
+  for m in alice@example.com bob@example.com carol@example.org; do
+    l=${m%@*} d=${m#*@}
+    case $l in alice) pw=$E2E_PW_ALICE ;; bob) pw=$E2E_PW_BOB ;; *) pw=$E2E_PW_CAROL ;; esac
+    mkdir -p "$E2E/vmail/$d/$l"
+    e2e_db -e "INSERT INTO mailbox (domain, localpart, password, home, uid, gid, active)
+      VALUES ('$d', '$l', '$(doveadm pw -s SHA512-CRYPT -p "$pw")', '$E2E/vmail/$d/$l', 65534, 65534, 1)"
+    echo "$m $d/$l/Maildir/" >> "$E2E/postfix/vmailbox"
+  done
+  chown -R 65534:65534 "$E2E/vmail"
+}
+
+e2e_postfix_conf() {
+  local c
+  c=$E2E/postfix/conf
+  mkdir -p "$c" "$E2E/postfix/spool" "$E2E/postfix/data"
+  chown postfix "$E2E/postfix/data"
+  sed "s/^smtp      inet .*/127.0.0.1:$E2E_SMTP inet n - y - - smtpd/" /etc/postfix/master.cf > "$c/master.cf"
+  grep -q '^postlog *unix-dgram' "$c/master.cf" || echo 'postlog   unix-dgram n  -       n       -       1       postlogd' >> "$c/master.cf"
+  echo "remote.test smtp:[127.0.0.1]:$E2E_SINK" > "$E2E/postfix/transport"
+  cat > "$c/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $E2E/postfix/spool
+data_directory = $E2E/postfix/data
+maillog_file = /dev/stdout
+maillog_file_prefixes = /dev/stdout
+myhostname = mail.demo.test
+mydomain = demo.test
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks reject_unauth_destination
+smtp_dns_support_level = disabled
+biff = no
+alias_maps =
+alias_database =
+virtual_mailbox_domains = example.com example.org
+virtual_mailbox_base = $E2E/vmail
+virtual_mailbox_maps = texthash:$E2E/postfix/vmailbox
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+transport_maps = texthash:$E2E/postfix/transport
+relay_domains = remote.test
+EOF
+}
+
+e2e_dovecot_conf() {
+  mkdir -p "$E2E/dovecot/run" "$E2E/dovecot/state"
+  cat > "$E2E/dovecot/dovecot.conf" <<EOF
+protocols = imap pop3
+listen = 127.0.0.1
+base_dir = $E2E/dovecot/run
+state_dir = $E2E/dovecot/state
+log_path = /dev/stderr
+info_log_path = /dev/stderr
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:~/Maildir
+first_valid_uid = 1
+import_environment = TZ MYSQMAIL_SOCKET=$E2E/db/sock MYSQMAIL_USER=mysqmail-auth MYSQMAIL_PASSWORD=$E2E_DBPW MYSQMAIL_DATABASE=mysqmail
+passdb {
+  driver = checkpassword
+  args = $E2E_BIN/mysqmail-checkpwd
+}
+userdb {
+  driver = prefetch
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $E2E_IMAP
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = $E2E_POP3
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+EOF
+}
+
+# a copy of service/NAME whose logger books into this run's database
+e2e_service() {
+  local s e
+  s=$E2E/svc/$1
+  cp -R "$E2E_TOP/service/$1" "$s"
+  e=$s/log/env
+  echo "$E2E/db/sock" > "$e/MYSQMAIL_SOCKET"
+  echo mysqmail-logger > "$e/MYSQMAIL_USER"
+  echo "$E2E_DBPW" > "$e/MYSQMAIL_PASSWORD"; chmod 600 "$e/MYSQMAIL_PASSWORD"
+  echo "$E2E/log/$1" > "$e/MYSQMAIL_LOGDIR"
+  echo UTC > "$e/TZ"
+  mkdir -p "$E2E/log/$1"
+  chown mysqmail "$E2E/log/$1"
+}
+
+e2e_up() {
+  E2E=$1
+  E2E_TOP=${E2E_TOP:-$(pwd)}
+  E2E_BIN=${E2E_BIN:-$E2E_TOP/command}
+  [ -d "$E2E" ] && e2e_down "$E2E"
+  rm -rf "$E2E"
+  mkdir -p "$E2E/postfix" "$E2E/svc" "$E2E/log"
+  chmod 755 "$E2E"
+  id mysqmail > /dev/null 2>&1 || useradd -r -M -d /nonexistent -s /usr/sbin/nologin mysqmail
+  e2e_database || return 1
+  e2e_postfix_conf
+  e2e_dovecot_conf
+  e2e_service postfix
+  echo "$E2E/postfix/conf" > "$E2E/svc/postfix/env/POSTFIX_CONFIG"
+  e2e_service dovecot
+  echo "$E2E/dovecot/dovecot.conf" > "$E2E/svc/dovecot/env/DOVECOT_CONFIG"
+  mkdir -p "$E2E/svc/smtp-sink"
+  printf '#!/bin/sh\nexec smtp-sink -u nobody 127.0.0.1:%s 100\n' $E2E_SINK > "$E2E/svc/smtp-sink/run"
+  chmod 755 "$E2E/svc/smtp-sink/run"
+  env -i TZ=UTC PATH="$E2E_BIN:/usr/lib/execline/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    s6-svscan "$E2E/svc" < /dev/null > "$E2E/svscan.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+  echo $! > "$E2E/svscan.pid"
+  e2e_wait 30 e2e_port $E2E_SMTP && e2e_wait 30 e2e_port $E2E_POP3 && e2e_wait 30 e2e_port $E2E_IMAP &&
+    e2e_wait 30 e2e_port $E2E_SINK
+}
+
+e2e_down() {
+  local d pid
+  d=$1
+  if [ -f "$d/svscan.pid" ]; then
+    pid=$(cat "$d/svscan.pid")
+    s6-svscanctl -t "$d/svc" 2> /dev/null
+    if ! e2e_wait 20 sh -c "! kill -0 $pid 2> /dev/null"; then
+      # svscan did not finish: take every service down, then what is left
+      kill "$pid" 2> /dev/null
+      for s in "$d"/svc/*/log "$d"/svc/*; do s6-svc -dx "$s" 2> /dev/null; done
+      sleep 3
+      pkill -9 -f "$d/" 2> /dev/null
+    fi
+    rm -f "$d/svscan.pid"
+  fi
+  mariadb_stop "$d/db"
+}
+
+# e2e_send FROM TO SIZE: one message of SIZE body bytes over SMTP
+e2e_send() {
+  { printf 'From: <%s>\r\nTo: <%s>\r\nSubject: mysqmail demo\r\n\r\n' "$1" "$2"
+    head -c "$3" /dev/zero | tr '\0' 'm' | fold -w 76 | sed 's/$/\r/'; } > "$E2E/msg"
+  timeout 20 curl -s --url "smtp://127.0.0.1:$E2E_SMTP" --mail-from "$1" --mail-rcpt "$2" --upload-file "$E2E/msg"
+}
+
+e2e_mail() {
+  e2e_send alice@example.com bob@example.com 2000 &&
+  e2e_send bob@example.com carol@example.org 5000 &&
+  e2e_send carol@example.org alice@example.com 800 &&
+  e2e_send alice@example.com friend@remote.test 3000 &&
+  e2e_send someone@outside.test alice@example.com 1200
+}
+
+# the deliveries Postfix logged: 5 status=sent, all in the logdir
+e2e_sent() { [ "$(cat "$E2E/log/postfix/current" "$E2E"/log/postfix/@* 2>/dev/null | grep -c 'status=sent')" = "$1" ]; }
+
+e2e_fetch() {
+  timeout 20 curl -s "pop3://127.0.0.1:$E2E_POP3/1" -u "bob@example.com:$E2E_PW_BOB" > "$E2E/bob.pop3" &&
+  timeout 20 curl -s "imap://127.0.0.1:$E2E_IMAP/INBOX;UID=1" -u "carol@example.org:$E2E_PW_CAROL" > "$E2E/carol.imap" &&
+  timeout 20 curl -s "pop3://127.0.0.1:$E2E_POP3/1" -u "alice@example.com:$E2E_PW_ALICE" > "$E2E/alice.pop3.1" &&
+  timeout 20 curl -s "pop3://127.0.0.1:$E2E_POP3/2" -u "alice@example.com:$E2E_PW_ALICE" > "$E2E/alice.pop3.2"
+}
+
+e2e_booked() {  # SQL condition on traffic
+  [ "$(e2e_db -e "SELECT COUNT(*) FROM traffic WHERE $1")" -ge 1 ]
+}
+
+e2e_settle() {
+  e2e_wait 30 e2e_booked "service = 'smtp' AND localpart = 'alice' AND count_in = 2" &&
+  e2e_wait 30 e2e_booked "service = 'pop3' AND localpart = 'alice' AND logins = 2" &&
+  e2e_wait 30 e2e_booked "service = 'pop3' AND localpart = 'bob' AND logins = 1" &&
+  e2e_wait 30 e2e_booked "service = 'imap' AND localpart = 'carol' AND logins = 1"
+}
