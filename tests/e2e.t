@@ -10,7 +10,7 @@ for p in postfix dovecot doveadm s6-svscan curl ss; do
   command -v $p > /dev/null || { echo "1..0 # SKIP $p is not installed"; exit 0; }
 done
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (Postfix, Dovecot)"; exit 0; }
-plan 16
+plan 22
 export TZ=UTC
 . "$top/tests/e2e.sh"
 E2E_TOP=$top E2E_BIN=$RBIN
@@ -23,10 +23,16 @@ ok $r 'Postfix, Dovecot and smtp-sink up under s6-svscan, a private MariaDB behi
 e2e_send alice@example.com bob@example.com 2000 && e2e_send bob@example.com carol@example.org 5000
 ok $? 'two mails sent over SMTP'
 e2e_wait 30 e2e_sent 2
-s6-svc -k "$R/svc/postfix/log"
-e2e_send carol@example.org alice@example.com 800 && e2e_send alice@example.com friend@remote.test 3000 &&
-  e2e_send someone@outside.test alice@example.com 1200
-ok $? 'the Postfix logger SIGKILLed, three more mails sent'
+# Kill the logger once its source has a cursor: a logger killed before
+# its first commit finds no cursor on restart and catches up nothing
+# (logger_catchup.c), so the two mails above would be lost. The kill
+# falls just after a third delivery reached the logdir, booked or not.
+cursor() { [ "$(e2e_db -e "SELECT COUNT(*) FROM \`cursor\` WHERE source = 'mysqmail-postfix-logger'")" = 1 ]; }
+e2e_wait 30 cursor
+e2e_send carol@example.org alice@example.com 800 && e2e_wait 30 e2e_sent 3 &&
+  s6-svc -k "$R/svc/postfix/log" &&
+  e2e_send alice@example.com friend@remote.test 3000 && e2e_send someone@outside.test alice@example.com 1200
+ok $? 'a third mail, the Postfix logger SIGKILLed, two more mails sent'
 e2e_wait 30 e2e_sent 5; ok $? 'Postfix logged 5 deliveries (status=sent) into the logdir'
 e2e_fetch; ok $? 'POP3 as bob and alice (twice), IMAP as carol, authenticated by mysqmail-checkpwd'
 grep -q 'Subject: mysqmail demo' "$R/bob.pop3" && grep -q 'Subject: mysqmail demo' "$R/carol.imap"
@@ -54,6 +60,52 @@ is "$(row pop3 alice)" "0 $(retr alice@example.com) 0 2 2" 'pop3 alice: two sess
 is "$(row pop3 bob)" "0 $(retr bob@example.com) 0 1 1" 'pop3 bob: one session, one message'
 is "$(e2e_db -e "SELECT count_out, logins FROM traffic WHERE service = 'imap' AND localpart = 'carol'" | tr '\t' ' ')" "1 1" \
   'imap carol: one session, one message body fetched'
+# The same numbers again, without reading any log: what the Maildirs hold
+# and what curl got. Postfix sizes a message as it travels (CRLF lines):
+# the Maildir file, LF lines, without the three lines its virtual
+# delivery agent put on top.
+wire() { sed 1,3d "$1" | sed 's/$/\r/' | wc -c; }
+msgs() { ls "$E2E/vmail/$1"/Maildir/cur/* "$E2E/vmail/$1"/Maildir/new/* 2>/dev/null; }
+inbox() {  # inbox MAILBOXDIR: bytes_in count_in from the Maildir
+  t=0 n=0
+  for f in $(msgs "$1"); do
+    [ "$(sed -n '1s/:.*//p;2s/:.*//p;3s/:.*//p' "$f" | tr '\n' ' ')" = 'Return-Path X-Original-To Delivered-To ' ] || t=-1
+    t=$((t + $(wire "$f"))) n=$((n + 1))
+  done
+  echo "$t $n"
+}
+from() {  # from SENDER: bytes of what SENDER sent to the hosted mailboxes
+  t=0
+  for f in $(msgs example.com/alice) $(msgs example.com/bob) $(msgs example.org/carol); do
+    [ "$(sed -n 1p "$f")" = "Return-Path: <$1>" ] && t=$((t + $(wire "$f")))
+  done
+  echo $t
+}
+inrow() { e2e_db -e "SELECT bytes_in, count_in FROM traffic WHERE service = 'smtp' AND localpart = '$1'" | tr '\t' ' '; }
+is "$(inrow alice) $(inrow bob) $(inrow carol)" \
+  "$(inbox example.com/alice) $(inbox example.com/bob) $(inbox example.org/carol)" \
+  'smtp in of alice, bob, carol: the messages in their Maildirs'
+outrow() { e2e_db -e "SELECT bytes_out FROM traffic WHERE service = 'smtp' AND localpart = '$1'"; }
+is "$(outrow bob) $(outrow carol)" "$(from bob@example.com) $(from carol@example.org)" \
+  'smtp out of bob and carol: what the Maildirs got from them'
+is "$(outrow alice)" "$(($(from alice@example.com) + $(size alice@example.com) - bob_in))" \
+  'smtp out of alice: her message in bob'"'"'s Maildir, and the one to remote.test as Postfix sized it'
+# Dovecot counts a RETR as the message plus its "+OK N octets" line: curl
+# keeps the message, and it is the Maildir file in CRLF form.
+retrd() {  # retrd FILE...: bytes Dovecot sent for these RETRs
+  t=0
+  for f; do s=$(wc -c < "$f"); t=$((t + s + ${#s} + 13)); done   # "+OK " N " octets\r\n"
+  echo $t
+}
+is "$(row pop3 alice) $(row pop3 bob)" "0 $(retrd "$R/alice.pop3.1" "$R/alice.pop3.2") 0 2 2 0 $(retrd "$R/bob.pop3") 0 1 1" \
+  'pop3 alice and bob: the bytes and messages curl received, one login per session'
+r=0
+for f in $(msgs example.com/bob); do sed 's/$/\r/' "$f" | cmp -s - "$R/bob.pop3" || r=1; done
+for f in $(msgs example.org/carol); do sed 's/$/\r/' "$f" | cmp -s - "$R/carol.imap" || r=1; done
+ok $r 'what POP3 and IMAP sent is the Maildir message, byte for byte'
+out=$(e2e_db -e "SELECT bytes_out FROM traffic WHERE service = 'imap' AND localpart = 'carol'")
+[ "${out:-0}" -gt "$(wc -c < "$R/carol.imap")" ]
+ok $? "imap carol: more bytes out ($out) than the message curl fetched ($(wc -c < "$R/carol.imap"))"
 is "$(e2e_db -e "SELECT localpart, last_login_ip, last_login_service FROM mailbox WHERE last_login IS NOT NULL ORDER BY localpart" | tr '\t' ' ')" \
 "alice 127.0.0.1 pop3
 bob 127.0.0.1 pop3
