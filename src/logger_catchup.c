@@ -95,9 +95,12 @@ void logger_catchup (char const *dir)
   genalloc idx = GENALLOC_ZERO ;   /* size_t offsets into names */
   size_t n, start = 0 ;
   char **v ;
-  if (batch_cursor.kind != POSITION_LABEL)
+   /* No cursor at all: this source never committed anything, so every
+      line in the logdir is still to book (a first run killed before its
+      first commit left them there). A file position says nothing here. */
+  if (batch_cursor.kind == POSITION_FILE)
   {
-    strerr_warnw3x("nothing caught up from ", dir, ": the cursor holds no TAI64N label yet") ;
+    strerr_warnw3x("nothing caught up from ", dir, ": the cursor is a file position, not a TAI64N label") ;
     return ;
   }
   d = opendir(dir) ;
@@ -125,7 +128,8 @@ void logger_catchup (char const *dir)
   {
     tain from = batch_cursor.label, h ;
     tain_uint(&h, logger_history) ;
-    if (logger_history) tain_sub(&from, &batch_cursor.label, &h) ;
+    if (batch_cursor.kind != POSITION_LABEL) from = tain_zero ;
+    else if (logger_history) tain_sub(&from, &batch_cursor.label, &h) ;
     for (size_t i = 0 ; i < n ; i++)
     {
       tain t ;

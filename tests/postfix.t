@@ -6,7 +6,7 @@
 # killed mid-message and caught up from an s6-log logdir; bounds.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/postfix
-plan 26
+plan 28
 export TZ=UTC
 L=$BIN/mysqmail-postfix-logger
 
@@ -131,6 +131,26 @@ wait $bg
 sed -n '46,$p' "$f" | MYSQMAIL_LOGDIR=$T_TMP/logdir $L -t 2> "$T_TMP/err" | lg
 is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-long-ids"):" \
   'killed mid-message, restarted with MYSQMAIL_LOGDIR: the totals once, nothing unknown'
+
+# a first run killed before its first commit: no cursor at all, so the
+# restart books the whole logdir (nothing of it was booked)
+fresh_db t_postfix_first
+mkdir "$T_TMP/logdir2"
+lg2() { s6-log -b n20 s100000 "$T_TMP/logdir2"; }
+rm -f "$T_TMP/fifo"; mkfifo "$T_TMP/fifo"
+{ MYSQMAIL_LOGDIR=$T_TMP/logdir2 MYSQMAIL_FLUSH_MS=600000 sh -c 'echo $$ > "$1"; exec "$2" -t' x "$T_TMP/pid" "$L" < "$T_TMP/fifo" | lg2; } 2> /dev/null &
+bg=$!
+exec 7> "$T_TMP/fifo"
+sed -n 1,40p "$D/postfix-short-ids.log" >&7
+logged2() { [ "$(cat "$T_TMP/logdir2/current" | wc -l)" = 40 ]; }
+wait_for logged2
+kill -9 $(cat "$T_TMP/pid") 2> /dev/null
+exec 7>&-
+wait $bg
+is "$(traffic)" "" 'a first run killed before its first commit booked nothing'
+sed -n '41,$p' "$D/postfix-short-ids.log" | MYSQMAIL_LOGDIR=$T_TMP/logdir2 $L -t 2> "$T_TMP/err" | lg2
+is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-short-ids"):" \
+  '... the next run, with no cursor yet, books the whole logdir and reads on: the totals once'
 
 # -f FILE: killed with the cursor between a message's qmgr line and its
 # deliveries; the restart reads the file up to the cursor again, booking
