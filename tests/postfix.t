@@ -6,7 +6,7 @@
 # killed mid-message and caught up from an s6-log logdir; bounds.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/postfix
-plan 28
+plan 33
 export TZ=UTC
 L=$BIN/mysqmail-postfix-logger
 
@@ -39,7 +39,7 @@ copies() {
     }'
 }
 
-for b in postfix-short-ids postfix-long-ids; do
+for b in postfix-short-ids postfix-long-ids postfix-requeue; do
   f=$D/$b.log
   fresh_db t_postfix_$b
   $L < "$f" > "$T_TMP/out" 2> "$T_TMP/err"
@@ -83,6 +83,23 @@ is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-short-ids" 
 fresh_db t_postfix_u
 $L -u < "$D/postfix-long-ids.log" > "$T_TMP/out"
 is "$(cat "$T_TMP/out")" "$(grep -v 'status=sent' "$D/postfix-long-ids.log")" '-u: the 14 status=sent lines are held back, all others copied'
+
+# the requeue log cut after every line: a cut between the two queue runs
+# needs the second qmgr line, or the first one read back
+label_lines '2026-11-25 04:33:26' < "$D/postfix-requeue.log" > "$T_TMP/rq"
+n=$(wc -l < "$T_TMP/rq")
+fresh_db t_postfix_rqcut
+bad=
+k=1
+while [ $k -lt $n ]; do
+  export MYSQMAIL_SOURCE=rq$k
+  head -n $k "$T_TMP/rq" | $L > /dev/null 2>> "$T_TMP/rqerr"
+  $L < "$T_TMP/rq" > /dev/null 2>> "$T_TMP/rqerr"
+  [ "$(traffic)" = "$(expected "$D/expected.postfix-requeue" | scale $k)" ] || bad="$bad $k"
+  k=$((k + 1))
+done
+unset MYSQMAIL_SOURCE
+is "$bad:$(cat "$T_TMP/rqerr")" ":" "requeue log cut after each of its $((n - 1)) lines, then whole: the totals once every time"
 
 # cut after every line: run the first k lines, then all of them again
 # (same cursor): the state a delivery needs comes back from the lines
