@@ -1,0 +1,127 @@
+#!/bin/sh
+# service-dirs.t: the service directories tests/e2e.t does not run, run
+# for real under s6-svscan from copies of service/: socklog (s6-socklog
+# on a private socket, dropping to nobody) with mysqmail-courier-logger
+# behind it, fed the real Courier lines of tests/fixtures/courier through
+# logger(1), the logger SIGKILLed half-way; pure-ftpd (Debian's, a virtual
+# user in a puredb) and pure-ftpd-logger following its transfer log as
+# user mysqmail, restarted between transfers. The booked numbers are the
+# fixture's hand-worked totals and the sizes curl moved.
+. "$(dirname "$0")/lib.sh"
+for p in s6-svscan s6-socklog s6-envuidgid logger pure-ftpd pure-pw curl ss; do
+  command -v $p > /dev/null || { echo "1..0 # SKIP $p is not installed"; exit 0; }
+done
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (s6-setuidgid, pure-ftpd)"; exit 0; }
+plan 13
+export TZ=UTC
+. "$top/tests/e2e.sh"   # e2e_wait, e2e_port
+R=$T_TMP/sv FTP=22121
+chmod 755 "$T_TMP"      # the loggers run as mysqmail, Pure-FTPd's user as nobody
+mkdir -p "$R/svc" "$R/log" "$R/ftp"
+id mysqmail > /dev/null 2>&1 || useradd -r -M -d /nonexistent -s /usr/sbin/nologin mysqmail
+chown mysqmail "$R/log"
+
+# a MariaDB of its own: package/check's socket is in a 0700 directory
+mariadb_start "$R/db" || { echo 'Bail out! cannot start MariaDB'; exit 1; }
+db() { mariadb --no-defaults -S "$R/db/sock" -u root -N -B mysqmail "$@"; }
+mariadb --no-defaults -S "$R/db/sock" -u root -e 'CREATE DATABASE mysqmail'
+db < "$top/sql/mysqmail.sql"; db < "$top/sql/grants.sql"
+pw=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+db -e "CREATE USER 'mysqmail-logger'@'localhost' IDENTIFIED BY '$pw';
+  GRANT mysqmail_logger TO 'mysqmail-logger'@'localhost'; SET DEFAULT ROLE mysqmail_logger FOR 'mysqmail-logger'@'localhost'"
+
+# svc NAME: a copy of service/NAME, its database account and its logdirs
+# under $R (every /var/log/mysqmail/X becomes $R/log/X)
+svc() {
+  cp -R "$top/service/$1" "$R/svc/$1"
+  grep -rl /var/log/mysqmail "$R/svc/$1" | while read -r f; do sed -i "s|/var/log/mysqmail/|$R/log/|" "$f"; done
+  for e in "$R/svc/$1/env" "$R/svc/$1/log/env"; do
+    [ -f "$e/MYSQMAIL_USER" ] || continue
+    echo "$R/db/sock" > "$e/MYSQMAIL_SOCKET"
+    echo "$pw" > "$e/MYSQMAIL_PASSWORD"; chmod 600 "$e/MYSQMAIL_PASSWORD"
+    echo UTC > "$e/TZ"
+  done
+}
+svc socklog
+echo "$R/syslog.sock" > "$R/svc/socklog/env/SOCKLOG_SOCKET"
+svc pure-ftpd
+svc pure-ftpd-logger
+echo "$R/ftp/transfer.log" > "$R/svc/pure-ftpd/env/PUREFTPD_XFERLOG"
+echo "$R/ftp/transfer.log" > "$R/svc/pure-ftpd-logger/env/PUREFTPD_XFERLOG"
+echo "-S 127.0.0.1,$FTP -l puredb:$R/ftp/pureftpd.pdb -E -j -p 30400:30499 -P 127.0.0.1" > "$R/svc/pure-ftpd/env/PUREFTPD_OPTIONS"
+# the virtual user's line as pure-pw writes it, with a SHA-512 crypt hash
+# (pure-pw's own argon2 costs seconds of CPU at every login)
+printf 'dave@example.com:%s:65534:65534::%s/./::::::::::::\n' \
+  "$(perl -e 'print crypt("ftp pass", q($6$mysqmail$))')" "$R/ftp/home/dave" > "$R/ftp/passwd"
+pure-pw mkdb "$R/ftp/pureftpd.pdb" -f "$R/ftp/passwd"
+
+env -i TZ=UTC PATH="$RBIN:/usr/lib/execline/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+  s6-svscan "$R/svc" < /dev/null > "$R/svscan.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+echo $! > "$R/svscan.pid"
+stop() {
+  s6-svscanctl -t "$R/svc" 2> /dev/null
+  e2e_wait 20 sh -c "! kill -0 $(cat "$R/svscan.pid") 2> /dev/null"
+  mariadb_stop "$R/db"
+}
+trap 'stop; t_cleanup' EXIT
+e2e_wait 20 test -S "$R/syslog.sock" && e2e_wait 20 e2e_port $FTP
+r=$?
+ok $r 's6-socklog and pure-ftpd up under s6-svscan'
+[ $r = 0 ] || { tail -n 20 "$R/svscan.log" | sed 's/^/# /' >&2; echo 'Bail out! the services did not come up'; exit 1; }
+user() { ps -o user= -p "$(s6-svstat -p "$R/svc/$1")" | tr -d ' '; }
+is "$(user socklog) $(user socklog/log) $(user pure-ftpd-logger)" 'nobody mysqmail mysqmail' \
+  's6-socklog runs as nobody once bound, the loggers as mysqmail'
+
+# Courier's lines as Courier sends them: "facility.priority: Mmm dd hh:mm:ss
+# tag: message" is what s6-socklog writes of logger -p facility.priority -t tag
+F=$top/tests/fixtures/courier/courier-syslog.log
+n=$(grep -c . "$F")
+send() {
+  sed 's/^\([a-z]*\.[a-z]*\): ... .. ..:..:.. \([^:]*\): \(.*\)$/\1 \2 \3/' | while read -r p t m; do
+    logger -u "$R/syslog.sock" -p "$p" -t "$t" -- "$m"
+  done
+}
+labelled() { cat "$R"/log/syslog/@* "$R/log/syslog/current" 2>/dev/null | grep -c '^@4000[0-9a-f]\{20\} mail\.'; }
+cursor() { [ "$(db -e "SELECT COUNT(*) FROM \`cursor\` WHERE source = 'mysqmail-courier-logger'")" = 1 ]; }
+head -n 30 "$F" | send
+lines() { [ "$(cat "$R"/log/syslog/@* "$R/log/syslog/current" 2>/dev/null | grep -c .)" -ge "$1" ]; }
+e2e_wait 20 lines 30 && e2e_wait 20 cursor
+ok $? 'the first 30 lines booked (a cursor) and in the logdir'
+s6-svc -k "$R/svc/socklog/log"
+tail -n +31 "$F" | send
+ok $? 'the Courier logger SIGKILLed, the other lines sent'
+nodays() { cut -d' ' -f2-; }
+want=$(expected "$top/tests/fixtures/courier/expected.courier-syslog" | nodays)
+settled() { [ "$(traffic_here | nodays)" = "$want" ]; }
+traffic_here() {
+  db -e "SELECT day, service, IF(domain = '', '-', domain), localpart, bytes_in, bytes_out, count_in, count_out, logins FROM traffic ORDER BY day, service, domain, localpart" | tr '\t' ' '
+}
+e2e_wait 30 settled
+is "$(traffic_here | nodays)" "$want" 'Courier over syslog: exactly the fixture'"'"'s hand-worked totals, once'
+is "$(db -e 'SELECT DISTINCT day FROM traffic')" "$(date -u +%F)" '... on the day logger sent them'
+is "$(labelled)" "$n" 'the logdir holds every line, labelled by the logger (-t)'
+
+# FTP: two uploads, a download, the logger restarted in between
+mkdir -p "$R/files"
+head -c 3000 /dev/urandom > "$R/files/a"; head -c 1500 /dev/urandom > "$R/files/b"
+ftp() { timeout 20 curl -s -u 'dave@example.com:ftp pass' "$@"; }
+ftp -T "$R/files/a" "ftp://127.0.0.1:$FTP/" && ftp -o "$R/files/a.back" "ftp://127.0.0.1:$FTP/a"
+ok $? 'an upload and a download over FTP as dave@example.com (puredb)'
+cmp -s "$R/files/a" "$R/files/a.back"; ok $? '... and the file came back'
+is "$(stat -c %a:%G "$R/ftp/transfer.log")" 640:mysqmail 'the transfer log: mode 0640, group mysqmail (pure-ftpd/run made it)'
+ftprow() { db -e "SELECT domain, localpart, bytes_in, bytes_out, count_in, count_out FROM traffic WHERE service = 'ftp'" | tr '\t' ' '; }
+counts() { [ "$(db -e "SELECT count_in, count_out FROM traffic WHERE service = 'ftp'" | tr '\t' ' ')" = "$1 $2" ]; }
+e2e_wait 20 counts 1 1
+is "$(ftprow)" "example.com dave 3000 3000 1 1" 'ftp: one upload, one download, the sizes curl moved'
+s6-svc -r "$R/svc/pure-ftpd-logger"
+ftp -T "$R/files/b" "ftp://127.0.0.1:$FTP/"
+e2e_wait 20 counts 2 1
+is "$(ftprow)" "example.com dave $((3000 + $(wc -c < "$R/files/b"))) 3000 2 1" \
+  'the logger restarted, another upload: booked once, the first two not again'
+# SIGKILLed, started again, and a download after: once that is booked,
+# the restarted logger has read everything before it
+s6-svc -k "$R/svc/pure-ftpd-logger"
+ftp -o "$R/files/b.back" "ftp://127.0.0.1:$FTP/b" && e2e_wait 20 counts 2 2
+is "$(ftprow)" "example.com dave 4500 $((3000 + $(wc -c < "$R/files/b.back"))) 2 2" \
+  'the logger SIGKILLed and started again, a download: it alone booked, nothing twice'
+done_testing
