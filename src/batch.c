@@ -179,27 +179,37 @@ static int send_traffic (void)
   return 1 ;
 }
 
+#define LOGINS_PER_UPDATE 500
+
+ /* one derived row: SELECT 'domain' d, 'local' l, 'when' w, 'ip' i, 'svc' s */
+static int cat_login (acct_loginrow const *r, int first)
+{
+  return db_catstr(&q, first ? "SELECT " : " UNION ALL SELECT ")
+    && db_catquoted(&q, r->domain, r->domainlen) && db_catstr(&q, first ? " d, " : ", ")
+    && db_catquoted(&q, r->local, r->locallen) && db_catstr(&q, first ? " l, '" : ", '")
+    && db_catstr(&q, r->when) && db_catstr(&q, first ? "' w, " : "', ")
+    && (r->ip[0] ? db_catquoted(&q, r->ip, strlen(r->ip)) : db_catstr(&q, "NULL")) && db_catstr(&q, first ? " i, '" : ", '")
+    && db_catstr(&q, service_name[r->service]) && db_catstr(&q, first ? "' s" : "'") ;
+}
+
+ /* the latest login of each mailbox, 500 mailboxes per statement: one
+    round trip per mailbox made a batch of thousands of logins slow */
 static int send_logins (void)
 {
-  uint32_t n = acct_logins_n() ;
-  for (uint32_t i = 0 ; i < n ; i++)
+  uint32_t n = acct_logins_n(), i = 0 ;
+  while (i < n)
   {
-    acct_loginrow r ;
-    acct_loginrow_get(i, &r) ;
     q.len = 0 ;
-    if (!db_catstr(&q, "UPDATE mailbox SET last_login = '")
-     || !db_catstr(&q, r.when)
-     || !db_catstr(&q, "', last_login_ip = ")
-     || !(r.ip[0] ? db_catquoted(&q, r.ip, strlen(r.ip)) : db_catstr(&q, "NULL"))
-     || !db_catstr(&q, ", last_login_service = '")
-     || !db_catstr(&q, service_name[r.service])
-     || !db_catstr(&q, "' WHERE domain = ")
-     || !db_catquoted(&q, r.domain, r.domainlen)
-     || !db_catstr(&q, " AND localpart = ")
-     || !db_catquoted(&q, r.local, r.locallen)
-     || !db_catstr(&q, " AND (last_login IS NULL OR last_login <= '")
-     || !db_catstr(&q, r.when)
-     || !db_catstr(&q, "')")) nomem() ;
+    if (!db_catstr(&q, "UPDATE mailbox m JOIN (")) nomem() ;
+    for (uint32_t j = 0 ; i < n && j < LOGINS_PER_UPDATE ; i++, j++)
+    {
+      acct_loginrow r ;
+      acct_loginrow_get(i, &r) ;
+      if (!cat_login(&r, !j)) nomem() ;
+    }
+    if (!db_catstr(&q, ") v ON m.domain = v.d AND m.localpart = v.l"
+      " SET m.last_login = v.w, m.last_login_ip = v.i, m.last_login_service = v.s"
+      " WHERE m.last_login IS NULL OR m.last_login <= v.w")) nomem() ;
     if (!run()) return 0 ;
   }
   return 1 ;

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/dovecot
 set -- "$D"/*.log
-plan $(( $# * 4 + 2 ))
+plan $(( $# * 4 + 3 ))
 export TZ=UTC
 i=0
 for f in "$@"; do
@@ -37,4 +37,13 @@ fresh_db t_dovecot_defdom
 cat "$D/dovecot-2.3-default.log" | MYSQMAIL_DOMAIN=example.net $BIN/mysqmail-dovecot-logger > /dev/null
 is "$(traffic)" "$(expected "$D/expected.dovecot-2.3-default" | sed 's/ - carol / example.net carol /' | LC_ALL=C sort)" \
   'MYSQMAIL_DOMAIN: a bare login is booked under it'
+# more logins in one batch than one UPDATE carries (500): every mailbox
+# gets its last login
+fresh_db t_dovecot_manylogins
+"$top/bench/corpus" dovecot 30000 > "$T_TMP/many"
+sed -n 's/.*Login: user=<\([^@>]*\)@\([^>]*\)>.*/\2 \1/p' "$T_TMP/many" | sort -u > "$T_TMP/boxes"
+awk '{ gsub(/\\/, "\\\\"); gsub(/'"'"'/, "'"'"''"'"'"); printf "INSERT INTO mailbox (domain, localpart) VALUES ('"'"'%s'"'"', '"'"'%s'"'"');\n", $1, $2 }' "$T_TMP/boxes" | sql
+MYSQMAIL_FLUSH_MS=600000 $BIN/mysqmail-dovecot-logger < "$T_TMP/many" > /dev/null
+is "$(sql -e "SELECT COUNT(*) FROM mailbox WHERE last_login IS NOT NULL")" "$(wc -l < "$T_TMP/boxes")" \
+  "$(wc -l < "$T_TMP/boxes") mailboxes logged in within one batch: every one has its last login"
 done_testing
