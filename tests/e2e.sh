@@ -170,17 +170,23 @@ e2e_up() {
 }
 
 e2e_down() {
-  local d pid
+  local d pid left s p
   d=$1
   if [ -f "$d/svscan.pid" ]; then
     pid=$(cat "$d/svscan.pid")
     s6-svscanctl -t "$d/svc" 2> /dev/null
     if ! e2e_wait 20 sh -c "! kill -0 $pid 2> /dev/null"; then
-      # svscan did not finish: take every service down, then what is left
+      # svscan did not finish: take every service down, then kill what
+      # is left of them by pid (only what this run started)
       kill "$pid" 2> /dev/null
-      for s in "$d"/svc/*/log "$d"/svc/*; do s6-svc -dx "$s" 2> /dev/null; done
+      left=
+      for s in "$d"/svc/*/log "$d"/svc/*; do
+        p=$(s6-svstat -p "$s" 2> /dev/null)
+        [ "${p:-0}" -gt 0 ] 2> /dev/null && left="$left $p"
+        s6-svc -dx "$s" 2> /dev/null
+      done
       sleep 3
-      pkill -9 -f "$d/" 2> /dev/null
+      for p in $pid $left; do kill -9 "$p" 2> /dev/null; done
     fi
     rm -f "$d/svscan.pid"
   fi
