@@ -16,8 +16,8 @@ char const *acct_defaultdomain = 0 ;
 
  /* Past this many rows (or bytes of keys) the batch is committed at once,
     whatever MYSQMAIL_FLUSH_MS says: memory stays bounded. */
-#define ACCT_MAXROWS 8192
-#define ACCT_MAXBYTES (2 << 20)
+#define ACCT_MAXROWS 32768
+#define ACCT_MAXBYTES (4 << 20)
 
 static keytab rows = KEYTAB_ZERO ;        /* day service domain \0 local */
 static genalloc rowcounts = GENALLOC_ZERO ; /* counts */
