@@ -113,3 +113,46 @@ wait_for() {
     sleep 0.1
   done
 }
+
+# scale K < expected-lines: every number column times K
+scale() { awk -v k="$1" '{ for (i = 5; i <= 9; i++) $i *= k; print }'; }
+
+# cut_everywhere LOGGER LOG EXPECTED: for each k, the first k lines of LOG
+# then the whole LOG, with their own cursor (MYSQMAIL_SOURCE cutK) in the
+# current database; prints the k after which traffic is not k times
+# EXPECTED (nothing when every cut point books exactly once). The runs'
+# stderr goes to $T_TMP/cuterr.
+cut_everywhere() {
+  local n k bad
+  n=$(wc -l < "$2")
+  bad=
+  k=1
+  while [ $k -lt $n ]; do
+    head -n $k "$2" | MYSQMAIL_SOURCE=cut$k $1 > /dev/null 2>> "$T_TMP/cuterr"
+    MYSQMAIL_SOURCE=cut$k $1 < "$2" > /dev/null 2>> "$T_TMP/cuterr"
+    [ "$(traffic)" = "$(expected "$3" | scale $k)" ] || bad="$bad $k"
+    k=$((k + 1))
+  done
+  echo "$bad"
+}
+
+# interleave SEED FILE...: the lines of all FILEs mixed at random, each
+# file's own lines kept in their order (many messages' lines interleaved)
+interleave() {
+  local seed
+  seed=$1; shift
+  awk -v seed="$seed" '
+    FNR == 1 { f++ }
+    { line[f, ++n[f]] = $0 }
+    END {
+      srand(seed)
+      for (i = 1; i <= f; i++) pos[i] = 1
+      left = f
+      while (left) {
+        i = int(rand() * f) + 1
+        if (pos[i] > n[i]) continue
+        print line[i, pos[i]++]
+        if (pos[i] > n[i]) left--
+      }
+    }' "$@"
+}
