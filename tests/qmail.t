@@ -6,7 +6,7 @@
 # deferral, the bounds.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/qmail
-plan 17
+plan 18
 export TZ=UTC
 L=$BIN/mysqmail-qmail-logger
 
@@ -21,17 +21,19 @@ done
 
 # 30 qmail-sends' worth of messages: message and delivery numbers renamed
 # per copy, the copies' lines interleaved at random (each keeps its order)
-fresh_db t_qmail_many
-c=1
-while [ $c -le 30 ]; do
-  sed "s/msg \([0-9]*\)/msg ${c}0\1/; s/delivery \([0-9]*\)/delivery ${c}0\1/; s/bounce\/\([0-9]*\)/bounce\/${c}0\1/" \
-    "$D/qmail-send.log" > "$T_TMP/copy.$c"
-  c=$((c + 1))
+for b in qmail-send qmail-send-splogger; do
+  fresh_db t_qmail_many
+  c=1
+  while [ $c -le 30 ]; do
+    sed "s/msg \([0-9]*\)/msg ${c}0\1/; s/delivery \([0-9]*\)/delivery ${c}0\1/; s/bounce\/\([0-9]*\)/bounce\/${c}0\1/" \
+      "$D/$b.log" > "$T_TMP/copy.$c"
+    c=$((c + 1))
+  done
+  interleave 7 "$T_TMP"/copy.* > "$T_TMP/many"
+  $L < "$T_TMP/many" > /dev/null 2> "$T_TMP/err"
+  is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.$b" | scale 30):" \
+    "$b: 30 copies with their lines interleaved at random: 30 times the totals"
 done
-interleave 7 "$T_TMP"/copy.* > "$T_TMP/many"
-$L < "$T_TMP/many" > /dev/null 2> "$T_TMP/err"
-is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.qmail-send" | scale 30):" \
-  '30 copies with their lines interleaved at random: 30 times the totals'
 
 # cut after every line, then the whole log again
 n=$(wc -l < "$D/qmail-send.log")
