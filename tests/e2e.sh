@@ -8,9 +8,13 @@
 #   e2e_fetch      POP3 and IMAP as those users (mysqmail-checkpwd)
 #   e2e_settle     waits until the loggers have booked what the logs say
 #   e2e_down       stops everything e2e_up started
-# Ports: smtpd 22525, smtp-sink 22526, POP3 22110, IMAP 22143.
+# Ports: E2E_PORT_BASE (default 22000) + 525 smtpd, + 526 smtp-sink,
+# + 110 POP3, + 143 IMAP; e2e_up refuses to start when one is taken (two
+# runs at once would deliver into each other).
 
-E2E_SMTP=22525 E2E_SINK=22526 E2E_POP3=22110 E2E_IMAP=22143
+E2E_PORT_BASE=${E2E_PORT_BASE:-22000}
+E2E_SMTP=$((E2E_PORT_BASE + 525)) E2E_SINK=$((E2E_PORT_BASE + 526))
+E2E_POP3=$((E2E_PORT_BASE + 110)) E2E_IMAP=$((E2E_PORT_BASE + 143))
 E2E_PW_ALICE='wonder land' E2E_PW_BOB=builder E2E_PW_CAROL='c@rol!'
 
 e2e_db() { mariadb --no-defaults -S "$E2E/db/sock" -u root -N -B mysqmail "$@"; }
@@ -95,6 +99,9 @@ state_dir = $E2E/dovecot/state
 log_path = /dev/stderr
 info_log_path = /dev/stderr
 ssl = no
+# no address-space limit: a checkpassword built with AddressSanitizer
+# needs terabytes of it (package/check under MYSQMAIL_SANITIZE=1)
+default_vsz_limit = 0
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:~/Maildir
@@ -149,6 +156,9 @@ e2e_up() {
   E2E_BIN=${E2E_BIN:-$E2E_TOP/command}
   [ -d "$E2E" ] && e2e_down "$E2E"
   rm -rf "$E2E"
+  for p in $E2E_SMTP $E2E_SINK $E2E_POP3 $E2E_IMAP; do
+    if e2e_port $p; then echo "e2e_up: port 127.0.0.1:$p is taken (another run?)" >&2; return 1; fi
+  done
   mkdir -p "$E2E/postfix" "$E2E/svc" "$E2E/log"
   chmod 755 "$E2E"
   id mysqmail > /dev/null 2>&1 || useradd -r -M -d /nonexistent -s /usr/sbin/nologin mysqmail
