@@ -10,7 +10,7 @@ for p in postfix dovecot doveadm s6-svscan curl ss; do
   command -v $p > /dev/null || { echo "1..0 # SKIP $p is not installed"; exit 0; }
 done
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (Postfix, Dovecot)"; exit 0; }
-plan 22
+plan 24
 export TZ=UTC
 . "$top/tests/e2e.sh"
 E2E_TOP=$top E2E_BIN=$RBIN
@@ -38,7 +38,11 @@ e2e_fetch; ok $? 'POP3 as bob and alice (twice), IMAP as carol, authenticated by
 grep -q 'Subject: mysqmail demo' "$R/bob.pop3" && grep -q 'Subject: mysqmail demo' "$R/carol.imap"
 ok $? '... and the messages came back'
 timeout 20 curl -s "pop3://127.0.0.1:$E2E_POP3/1" -u "bob@example.com:wrong" > /dev/null
-is "$?" 67 'a wrong password: login denied'
+is "$?" 67 'a wrong password over POP3: login denied'
+timeout 20 curl -s "imap://127.0.0.1:$E2E_IMAP/INBOX;UID=1" -u "carol@example.org:wrong" > /dev/null
+is "$?" 67 'a wrong password over IMAP: login denied'
+timeout 20 curl -s "imap://127.0.0.1:$E2E_IMAP/INBOX;UID=1" -u "nobody@example.org:$E2E_PW_CAROL" > /dev/null
+is "$?" 67 'an unknown mailbox over IMAP: login denied the same way'
 e2e_settle; ok $? 'the loggers booked the sessions and deliveries'
 
 # what Postfix logged: the size of each sender's message, from qmgr lines
