@@ -28,7 +28,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON authfail TO mysqmail_auth;
 -- session once, last logins.
 CREATE ROLE IF NOT EXISTS mysqmail_meter;
 GRANT SELECT, INSERT, UPDATE ON traffic TO mysqmail_meter;
-GRANT SELECT, INSERT ON meter_session TO mysqmail_meter;
+GRANT SELECT, INSERT, DELETE ON meter_session TO mysqmail_meter;   -- DELETE: mysqmail-spool prunes old ids
 GRANT SELECT ON domain TO mysqmail_meter;
 GRANT SELECT (domain, localpart, last_login),
       UPDATE (last_login, last_login_ip, last_login_service) ON mailbox TO mysqmail_meter;

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include "db.h"
 #include "acct.h"
@@ -13,6 +14,7 @@
 int main (int argc, char const *const *argv)
 {
   char const *dir, *x ;
+  unsigned int keep = 30 ;
   PROG = "mysqmail-spool" ;
   if (argc > 2 || (argc == 2 && argv[1][0] == '-')) strerr_dieusage(100, "mysqmail-spool " USAGE) ;
   dir = argc == 2 ? argv[1] : getenv("MYSQMAIL_SPOOL") ;
@@ -23,6 +25,14 @@ int main (int argc, char const *const *argv)
     if (strlen(x) > ADDR_DOMAINMAX) strerr_dief2x(100, "MYSQMAIL_DOMAIN is longer than 253 bytes: ", x) ;
     acct_defaultdomain = x ;
   }
+  x = getenv("MYSQMAIL_METER_KEEP") ;
+  if (x)
+  {
+    size_t n = uint_scan(x, &keep) ;
+    if (!n || x[n] || keep > 36500) strerr_dief3x(100, "invalid MYSQMAIL_METER_KEEP: ", x, " (want days, 0 to 36500)") ;
+  }
   db_config() ;
-  return spool_flush(dir) ? 0 : 111 ;
+  if (!spool_flush(dir)) return 111 ;
+  if (!spool_prune(keep)) strerr_warnwu2x("prune meter_session: ", db_error()) ;
+  return 0 ;
 }

@@ -217,3 +217,20 @@ int spool_flush (char const *dir)
   stralloc_free(&sa) ;
   return ok ;
 }
+
+ /* After a whole pass: meter_session rows older than days go. A session
+    id only matters while a spool file could still carry it, and a pass
+    that booked every file leaves none behind; days must outlast the
+    longest time any spool directory sharing the database goes unflushed. */
+int spool_prune (unsigned int days)
+{
+  stralloc q = STRALLOC_ZERO ;
+  int ok ;
+  if (!days) return 1 ;
+  if (!db && !db_connect()) return 0 ;
+  ok = db_catstr(&q, "DELETE FROM meter_session WHERE booked < NOW() - INTERVAL ")
+    && db_catu64(&q, days) && db_catstr(&q, " DAY LIMIT 10000")
+    && db_query(q.s, q.len) ;
+  stralloc_free(&q) ;
+  return ok ;
+}

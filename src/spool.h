@@ -18,4 +18,7 @@ extern int spool_name (char const *) ;
  /* book every file in DIR, exactly once: 1 all booked, 0 some left */
 extern int spool_flush (char const *) ;
 
+ /* meter_session rows older than so many days (0: none) */
+extern int spool_prune (unsigned int) ;
+
 #endif

@@ -4,7 +4,7 @@
 # crash kept a booked file from being removed.
 . "$(dirname "$0")/lib.sh"
 export TZ=UTC
-plan 20
+plan 24
 fresh_db t_meter_spool
 M=$BIN/mysqmail-meter
 S=$BIN/mysqmail-spool
@@ -90,4 +90,18 @@ kill $HPID; wait $HPID 2>/dev/null
 : > "$HUNG.fifo" &
 $S "$SP"
 is "$?:$(nspool):$(row hung)" "0:0:$in $out 0 1 1" '... which mysqmail-spool books'
+# pruning: after a whole pass, session ids older than MYSQMAIL_METER_KEEP
+# days (default 30) go; younger ones stay; 0 keeps everything
+fresh_db t_meter_prune
+mkdir -p "$T_TMP/empty"
+sql -e "INSERT INTO meter_session VALUES (REPEAT('a', 40), NOW() - INTERVAL 40 DAY), (REPEAT('b', 40), NOW() - INTERVAL 10 DAY), (REPEAT('c', 40), NOW())"
+MYSQMAIL_METER_KEEP=0 $S "$T_TMP/empty" 2> "$T_TMP/err"
+is "$?:$(sql -e 'SELECT COUNT(*) FROM meter_session'):$(cat "$T_TMP/err")" "0:3:" 'MYSQMAIL_METER_KEEP=0: nothing pruned'
+$S "$T_TMP/empty" 2> "$T_TMP/err"
+is "$?:$(sql -e 'SELECT LEFT(id, 1) FROM meter_session ORDER BY id' | tr '\n' ' '):$(cat "$T_TMP/err")" "0:b c :" \
+  'by default the id booked 40 days ago goes, 10 days and today stay (as the mysqmail_meter role)'
+MYSQMAIL_METER_KEEP=7 $S "$T_TMP/empty"
+is "$(sql -e 'SELECT LEFT(id, 1) FROM meter_session')" "c" 'MYSQMAIL_METER_KEEP=7: the 10-day-old one goes too'
+MYSQMAIL_METER_KEEP=x $S "$T_TMP/empty" 2> "$T_TMP/err"
+is "$?:$(cat "$T_TMP/err")" "100:mysqmail-spool: fatal: invalid MYSQMAIL_METER_KEEP: x (want days, 0 to 36500)" 'a bad MYSQMAIL_METER_KEEP: exit 100'
 done_testing
