@@ -16,6 +16,7 @@ plan 13
 export TZ=UTC
 . "$top/tests/e2e.sh"   # e2e_wait, e2e_port
 R=$T_TMP/sv FTP=22121
+e2e_port $FTP && { echo "Bail out! 127.0.0.1:$FTP is taken (another run?)"; exit 1; }
 chmod 755 "$T_TMP"      # the loggers run as mysqmail, Pure-FTPd's user as nobody
 mkdir -p "$R/svc" "$R/log" "$R/ftp"
 id mysqmail > /dev/null 2>&1 || useradd -r -M -d /nonexistent -s /usr/sbin/nologin mysqmail

@@ -17,6 +17,7 @@ plan 9
 export TZ=UTC
 . "$top/tests/e2e.sh"   # e2e_wait, e2e_port
 R=$T_TMP/p3 PORT=22111
+e2e_port $PORT && { echo "Bail out! 127.0.0.1:$PORT is taken (another run?)"; exit 1; }
 chmod 755 "$T_TMP"
 mkdir -p "$R/svc" "$R/log" "$R/bin" "$R/home/bob/Maildir" "$R/seen"
 id mysqmail > /dev/null 2>&1 || useradd -r -M -d /nonexistent -s /usr/sbin/nologin mysqmail
