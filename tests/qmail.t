@@ -6,7 +6,7 @@
 # deferral, the bounds.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/qmail
-plan 18
+plan 19
 export TZ=UTC
 L=$BIN/mysqmail-qmail-logger
 
@@ -52,6 +52,12 @@ is "$(traffic)" "$(expected "$D/expected.qmail-pop3d")" 'qmail-pop3d: traffic li
 is "$(sql -e "SELECT domain, localpart, last_login, IFNULL(last_login_ip, 'NULL'), last_login_service FROM mailbox ORDER BY domain" | tr '\t' ' ')" \
 "example.com alice 2026-11-25 11:01:22 NULL pop3
 example.org bob 2026-11-25 11:01:15 2001:db8::5 pop3" 'qmail-pop3d: last login time, address (none for ip=-) and service'
+
+# the line a real patched qmail-pop3d printed, labelled as its log would be
+fresh_db t_qmail_pop3d_real
+label_lines '2026-11-25 12:00:00' < "$D/qmail-pop3d-patched.log" | $L > /dev/null 2> "$T_TMP/err"
+is "$(traffic):$(cat "$T_TMP/err")" "2026-11-25 pop3 example.org joe 34 119 0 2 1:" \
+  'the real patched qmail-pop3d line: 34 bytes in, 119 out, 2 retrieved, one login'
 
 # a delivery a week after its message was queued (queuelifetime) books;
 # with MYSQMAIL_OPEN_TTL of a day it is forgotten
