@@ -22,21 +22,8 @@ printf '%s\\0%s\\0%s\\0' "\$login" "\$password" '<1.2@test>' | $C env 3<&0 0<&4 
 EOT
 chmod 755 "$T_TMP/front"
 
-TCPPID=
-serve() {
-  for try in 1 2 3 4 5 6 7 8 9 10; do
-    PORT=$(( 20000 + ($$ * 11 + try * 1031) % 40000 ))
-    : > "$T_TMP/tcpserver.err"
-    env MYSQMAIL_SERVICE=pop3 MYSQMAIL_AUTH_MAXFAIL=3 "$@" tcpserver -v -R -H 127.0.0.1 $PORT "$T_TMP/front" 2> "$T_TMP/tcpserver.err" &
-    TCPPID=$!
-    wait_for grep -q -e 'status: 0/' -e 'unable to bind' "$T_TMP/tcpserver.err"
-    grep -q 'status: 0/' "$T_TMP/tcpserver.err" && return 0
-    kill $TCPPID 2>/dev/null; wait $TCPPID 2>/dev/null
-  done
-  echo "Bail out! cannot start tcpserver"; exit 1
-}
-unserve() { kill $TCPPID 2>/dev/null; wait $TCPPID 2>/dev/null; TCPPID=; }
-trap 'unserve; t_cleanup' EXIT
+serve() { tcp_serve env MYSQMAIL_SERVICE=pop3 MYSQMAIL_AUTH_MAXFAIL=3 "$T_TMP/front"; }
+trap 'tcp_unserve; t_cleanup' EXIT
 # login LOGIN PASSWORD: what the client reads back
 login() {
   timeout 10 tcpclient -R -H 127.0.0.1 $PORT sh -c 'echo "$0 $1" >&7; cat <&6' "$1" "$2" > "$T_TMP/out" 2> /dev/null
@@ -83,5 +70,5 @@ login bob@example.org 'wrong 4'
 login bob@example.org 'wrong 5'
 login bob@example.org 'correct horse'
 is "$(cat "$T_TMP/out"):$(grep -c 'reason=locked' "$T_TMP/tcpserver.err")" ':1' 'three failures in a row: the good password is refused too (locked)'
-unserve
+tcp_unserve
 done_testing

@@ -156,3 +156,22 @@ interleave() {
       }
     }' "$@"
 }
+
+# tcp_serve PROG...: tcpserver -v -R -H on 127.0.0.1 and a free port
+# ($PORT) running PROG for each connection, its log in
+# $T_TMP/tcpserver.err, its pid in $TCPPID; tcp_unserve stops it.
+TCPPID=
+tcp_serve() {
+  local try
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    PORT=$(( 20000 + ($$ * 11 + try * 1031) % 40000 ))
+    : > "$T_TMP/tcpserver.err"
+    tcpserver -v -R -H 127.0.0.1 $PORT "$@" 2> "$T_TMP/tcpserver.err" &
+    TCPPID=$!
+    wait_for grep -q -e 'status: 0/' -e 'unable to bind' "$T_TMP/tcpserver.err"
+    grep -q 'status: 0/' "$T_TMP/tcpserver.err" && return 0
+    kill $TCPPID 2>/dev/null; wait $TCPPID 2>/dev/null
+  done
+  echo "Bail out! cannot start tcpserver"; exit 1
+}
+tcp_unserve() { [ -n "$TCPPID" ] && { kill $TCPPID 2>/dev/null; wait $TCPPID 2>/dev/null; }; TCPPID=; }

@@ -19,23 +19,9 @@ row() { sql -e "SELECT bytes_in, bytes_out, count_in, count_out, logins FROM tra
 booked() { [ -n "$(row "$1")" ]; }
 sql -e "INSERT INTO mailbox (domain, localpart) VALUES ('example.org', 'curl')"
 
-TCPPID=
 # serve USER ARGS...: tcpserver on a free port running mysqmail-meter ARGS
-serve() {
-  user=$1; shift
-  for try in 1 2 3 4 5 6 7 8 9 10; do
-    PORT=$(( 20000 + ($$ * 7 + try * 1031) % 40000 ))
-    : > "$T_TMP/tcpserver.err"
-    USER=$user tcpserver -v -R -H 127.0.0.1 $PORT $M "$@" 2> "$T_TMP/tcpserver.err" &
-    TCPPID=$!
-    wait_for grep -q -e 'status: 0/' -e 'unable to bind' "$T_TMP/tcpserver.err"
-    grep -q 'status: 0/' "$T_TMP/tcpserver.err" && return 0
-    kill $TCPPID 2>/dev/null; wait $TCPPID 2>/dev/null
-  done
-  echo "Bail out! cannot start tcpserver"; exit 1
-}
-unserve() { kill $TCPPID 2>/dev/null; wait $TCPPID 2>/dev/null; TCPPID=; }
-trap 'unserve; t_cleanup' EXIT
+serve() { user=$1; shift; tcp_serve env USER=$user $M "$@"; }
+trap 'tcp_unserve; t_cleanup' EXIT
 
 # 1. curl fetches a message
 serve curl@example.org pop3 $P -l "$T_TMP/log1" "$D"
@@ -53,7 +39,7 @@ logins() { [ "$(row "$1" | cut -d' ' -f5)" = "$2" ]; }
 wait_for logins curl 2
 totals=$(awk '{ r += $2; w += $4 } END { print r, w }' "$T_TMP/log1")
 is "$(row curl | cut -d' ' -f1,2,4,5)" "$totals 2 2" 'booked: two sessions add up exactly'
-unserve
+tcp_unserve
 
 # 2. the client half-closes after its commands: it still gets every answer
 serve half@example.org pop3 $P -l "$T_TMP/log2" "$D"
@@ -63,7 +49,7 @@ case "$(tail -c 28 "$T_TMP/out2" | od -An -c | tr -d ' \n')" in *'Subject:one\r\
 ok $r '... after the whole answer to RETR'
 wait_for booked half
 is "$(row half)" "24 $(size "$T_TMP/out2") 0 1 1" '... booked: 24 bytes in, all bytes out, one RETR'
-unserve
+tcp_unserve
 
 # 3. the server half-closes: the client sees the end and may still send
 serve hc@example.org pop3 $P -H -l "$T_TMP/log3" "$D"
@@ -73,7 +59,7 @@ is "$(tail -c 9 "$T_TMP/out3" | tr -d '\r')" '+OK bye' '... after the answer to 
 wait_for booked hc
 is "$(cat "$T_TMP/log3")" "read 20 wrote $(size "$T_TMP/out3")" '... and what it sent after reached the server'
 is "$(row hc)" "20 $(size "$T_TMP/out3") 0 0 1" '... booked: 20 bytes in'
-unserve
+tcp_unserve
 
 # 4. the client hangs up in the middle of a 4 MB message
 serve hang@example.org pop3 $P -x 5 -l "$T_TMP/log4" "$D"
@@ -86,5 +72,5 @@ out=$(row hang | cut -d' ' -f2)
 is "$(row hang | cut -d' ' -f1,4,5)" '16 1 1' '... 16 bytes in, one RETR, one login'
 wait_for grep -q 'end .* status 1280$' "$T_TMP/tcpserver.err"   # tcpserver logs the wait status: exit 5
 ok $? "... and the server's exit status reached tcpserver"
-unserve
+tcp_unserve
 done_testing
