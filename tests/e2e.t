@@ -12,6 +12,9 @@ done
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (Postfix, Dovecot)"; exit 0; }
 plan 24
 export TZ=UTC
+# ports of its own for this run (package/demo keeps 22000 + ...): two
+# runs at once must not deliver into each other
+E2E_PORT_BASE=$((23000 + $$ % 30 * 1000))
 . "$top/tests/e2e.sh"
 E2E_TOP=$top E2E_BIN=$RBIN
 R=$T_TMP/e2e
