@@ -33,7 +33,7 @@ mariadb_stop() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null
   i=0
   while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
   rm -f "$d/pid"
   return 0
 }

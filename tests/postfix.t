@@ -127,7 +127,7 @@ rm -f "$T_TMP/fifo"; mkfifo "$T_TMP/fifo"
 bg=$!
 exec 7> "$T_TMP/fifo"
 sed -n 1,40p "$D/postfix-short-ids.log" >&7
-logged2() { [ "$(cat "$T_TMP/logdir2/current" | wc -l)" = 40 ]; }
+logged2() { [ "$(cat "$T_TMP/logdir2/current" 2> /dev/null | wc -l)" = 40 ]; }
 wait_for logged2
 kill -9 $(cat "$T_TMP/pid") 2> /dev/null
 exec 7>&-
