@@ -172,11 +172,18 @@ e2e_up() {
   mkdir -p "$E2E/svc/smtp-sink"
   printf '#!/bin/sh\nexec smtp-sink -u nobody 127.0.0.1:%s 100\n' $E2E_SINK > "$E2E/svc/smtp-sink/run"
   chmod 755 "$E2E/svc/smtp-sink/run"
-  env -i TZ=UTC PATH="$E2E_BIN:/usr/lib/execline/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-    s6-svscan "$E2E/svc" < /dev/null > "$E2E/svscan.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
-  echo $! > "$E2E/svscan.pid"
+  e2e_svscan "$E2E" "$E2E_BIN"
   e2e_wait 30 e2e_port $E2E_SMTP && e2e_wait 30 e2e_port $E2E_POP3 && e2e_wait 30 e2e_port $E2E_IMAP &&
     e2e_wait 30 e2e_port $E2E_SINK
+}
+
+# e2e_svscan RUN PATHDIRS: s6-svscan over RUN/svc with a clean environment
+# and PATHDIRS (colon-separated) before the system's; its pid in
+# RUN/svscan.pid, its output in RUN/svscan.log. e2e_down RUN stops it.
+e2e_svscan() {
+  env -i TZ=UTC PATH="$2:/usr/lib/execline/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    s6-svscan "$1/svc" < /dev/null > "$1/svscan.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+  echo $! > "$1/svscan.pid"
 }
 
 e2e_down() {

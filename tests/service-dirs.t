@@ -56,15 +56,8 @@ printf 'dave@example.com:%s:65534:65534::%s/./::::::::::::\n' \
   "$(perl -e 'print crypt("ftp pass", q($6$mysqmail$))')" "$R/ftp/home/dave" > "$R/ftp/passwd"
 pure-pw mkdb "$R/ftp/pureftpd.pdb" -f "$R/ftp/passwd"
 
-env -i TZ=UTC PATH="$RBIN:/usr/lib/execline/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-  s6-svscan "$R/svc" < /dev/null > "$R/svscan.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
-echo $! > "$R/svscan.pid"
-stop() {
-  s6-svscanctl -t "$R/svc" 2> /dev/null
-  e2e_wait 20 sh -c "! kill -0 $(cat "$R/svscan.pid") 2> /dev/null"
-  mariadb_stop "$R/db"
-}
-trap 'stop; t_cleanup' EXIT
+e2e_svscan "$R" "$RBIN"
+trap 'e2e_down "$R" > /dev/null 2>&1; t_cleanup' EXIT
 e2e_wait 20 test -S "$R/syslog.sock" && e2e_wait 20 e2e_port $FTP
 r=$?
 ok $r 's6-socklog and pure-ftpd up under s6-svscan'

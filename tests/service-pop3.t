@@ -90,15 +90,8 @@ echo "$R/spool" > "$R/svc/pop3/env-meter/MYSQMAIL_SPOOL"
 svc mysqmail-spool
 echo "$R/spool" > "$R/svc/mysqmail-spool/env/MYSQMAIL_SPOOL"
 
-env -i TZ=UTC PATH="$R/bin:$RBIN:/usr/lib/execline/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-  s6-svscan "$R/svc" < /dev/null > "$R/svscan.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
-echo $! > "$R/svscan.pid"
-stop() {
-  s6-svscanctl -t "$R/svc" 2> /dev/null
-  e2e_wait 20 sh -c "! kill -0 $(cat "$R/svscan.pid") 2> /dev/null"
-  mariadb_stop "$R/db"
-}
-trap 'stop; t_cleanup' EXIT
+e2e_svscan "$R" "$R/bin:$RBIN"
+trap 'e2e_down "$R" > /dev/null 2>&1; t_cleanup' EXIT
 e2e_wait 20 e2e_port $PORT
 r=$?
 ok $r 'tcpserver up under s6-svscan (service/pop3/run)'
