@@ -40,6 +40,8 @@ struct authreq_s
   size_t len ;
   char *password ;
   size_t passwordlen ;
+  char const *timestamp ;      /* the third field (qmail-popup's APOP timestamp), maybe empty */
+  size_t timestamplen ;
   stralloc user ;              /* localpart@domain, domain lower-cased; the log's login */
   size_t localpartlen ;        /* user.s[0..localpartlen) */
   char const *domain ;         /* into user.s, NUL-terminated */
@@ -48,7 +50,7 @@ struct authreq_s
   char const *rip ;            /* remote address or 0 */
   char const *service ;        /* pop3, imap... or 0 */
 } ;
-#define AUTHREQ_ZERO { .len = 0, .password = 0, .passwordlen = 0, .user = STRALLOC_ZERO, .localpartlen = 0, .domain = "", .domainlen = 0, .hasat = 0, .rip = 0, .service = 0 }
+#define AUTHREQ_ZERO { .len = 0, .password = 0, .passwordlen = 0, .timestamp = "", .timestamplen = 0, .user = STRALLOC_ZERO, .localpartlen = 0, .domain = "", .domainlen = 0, .hasat = 0, .rip = 0, .service = 0 }
 
 typedef struct authrow_s authrow ;
 struct authrow_s

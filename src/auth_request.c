@@ -33,6 +33,12 @@ char const *auth_request_read (authreq *r, int fd, int *e)
   p = memchr(r->password, 0, r->len - (size_t)(r->password - r->buf)) ;
   if (!p) { *e = AUTH_EXIT_MISUSE ; return "malformed" ; }
   r->passwordlen = (size_t)(p - r->password) ;
+  r->timestamp = p + 1 ;
+  {
+    size_t left = r->len - (size_t)(r->timestamp - r->buf) ;
+    char const *z = memchr(r->timestamp, 0, left) ;
+    r->timestamplen = z ? (size_t)(z - r->timestamp) : left ;
+  }
   if (!r->buf[0]) { *e = AUTH_EXIT_BAD ; return "emptylogin" ; }
   return 0 ;
 }
@@ -133,4 +139,6 @@ void auth_request_wipe (authreq *r)
   password_wipe(r->buf, sizeof(r->buf)) ;
   r->password = 0 ;
   r->passwordlen = 0 ;
+  r->timestamp = "" ;
+  r->timestamplen = 0 ;
 }

@@ -47,6 +47,10 @@ static void find (void)
 static char const *verdict (void)
 {
   int p = row.found && row.ok ? password_check(row.password, row.passwordlen, req.password, req.passwordlen) : PASSWORD_UNUSABLE ;
+   /* qmail-popup's APOP: the digest of timestamp and secret stands for the password */
+  if (p == PASSWORD_MISMATCH && req.timestamplen && req.passwordlen == 32
+   && password_apop(row.password, row.passwordlen, req.timestamp, req.timestamplen, req.password, req.passwordlen) == PASSWORD_MATCH)
+    p = PASSWORD_MATCH ;
   if (p == PASSWORD_UNUSABLE) password_check(conf.dummy, strlen(conf.dummy), req.password, req.passwordlen) ;
   if (!row.found) return "unknown" ;
   if (!row.ok) return "badrow" ;

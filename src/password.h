@@ -14,6 +14,9 @@
     plaintext; pw must be followed by a NUL (crypt(3) and argon2 want it) */
 extern int password_check (char const *stored, size_t storedlen, char const *pw, size_t pwlen) ;
 
+ /* APOP: stored (clear only), the greeting's timestamp, the client's hex digest */
+extern int password_apop (char const *, size_t, char const *, size_t, char const *, size_t) ;
+
  /* the hash checked for unknown mailboxes, so that they cost the same time */
 extern char const password_dummy[] ;
 

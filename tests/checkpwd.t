@@ -5,7 +5,7 @@
 # malformed requests, failure counting, MYSQMAIL_AUTH_QUERY, Dovecot's
 # extensions (AUTHORIZED, EXTRA, userdb_*), database errors.
 . "$(dirname "$0")/lib.sh"
-plan 80
+plan 85
 fresh_db t_checkpwd
 C=$BIN/mysqmail-checkpwd
 F=$top/tests/fixtures/checkpwd
@@ -198,4 +198,20 @@ mariadb_root -e 'DROP DATABASE IF EXISTS t_checkpwd_empty; CREATE DATABASE t_che
 is "$(run MYSQMAIL_DATABASE=t_checkpwd_empty):$(out)" '111:' 'tables missing: exit 111, nothing run'
 req bob@example.org 'correct horse'
 is "$(run MYSQMAIL_AUTH_UPDATE="UPDATE nosuchtable SET x = 1"):$(lines)" '0:2' 'the login cannot be recorded: let in all the same, with a warning'
+# 9. APOP as qmail-popup hands it on: login, the client's digest, the
+# greeting's timestamp (RFC 1939's own example: secret tanstaaf)
+TS='<1896.697170952@dbc.mtview.ca.us>'
+mailbox apop example.org '{PLAIN}tanstaaf' "$T_TMP/home/zed"
+mailbox apop2 example.org 'tanstaaf' "$T_TMP/home/zed"
+apop() { printf '%s\0%s\0%s\0' "$1" "$2" "$TS" > "$T_TMP/req"; }
+apop apop@example.org c4c9334bac560ecc979e58001b3e22fb
+is "$(run):$(var USER)" '0:USER=apop@example.org' 'APOP, {PLAIN} stored: the RFC 1939 digest lets in'
+apop apop2@example.org C4C9334BAC560ECC979E58001B3E22FB
+is "$(run):$(var USER)" '0:USER=apop2@example.org' 'APOP, bare plaintext stored, digest in capitals: let in'
+apop apop@example.org c4c9334bac560ecc979e58001b3e22fc
+is "$(run):$(out)" '1:' 'APOP, one digit off: refused'
+apop bob@example.org c4c9334bac560ecc979e58001b3e22fb
+is "$(run):$(out)" '1:' 'APOP against a hashed password: refused (only a clear password can be checked)'
+printf '%s\0%s\0%s\0' apop@example.org tanstaaf "$TS" > "$T_TMP/req"
+is "$(run):$(var USER)" '0:USER=apop@example.org' 'USER/PASS with the timestamp present (qmail-popup sends it): the password itself still opens'
 done_testing
