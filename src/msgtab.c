@@ -226,7 +226,8 @@ void msgtab_del (char const *key, size_t keylen)
  /* Log time only goes forward here: a line from the past expires nothing. */
 void msgtab_expire (time_t now)
 {
-  while (oldest != NONE && ents[oldest].last < now && (uint64_t)(now - ents[oldest].last) > ttl)
+   /* unsigned: a hostile time stamp far in the past or future must not overflow */
+  while (oldest != NONE && ents[oldest].last < now && (uint64_t)now - (uint64_t)ents[oldest].last > ttl)
     drop_index(oldest) ;
 }
 
