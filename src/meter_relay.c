@@ -4,10 +4,10 @@
    a side that cannot be written to any more is closed on its producer, so
    that a client hang-up reaches the server as EPIPE or SIGPIPE. The
    session is over once the server has exited and its output is drained.
-   IMAP commands, which nobody needs to look at, move from the socket to
-   the server's pipe with splice(), without a copy through our memory;
-   everything else is read and written (measured faster than splice() from
-   a pipe to a TCP socket: see package/bench-meter). */
+   What nobody needs to look at moves with splice(), without a copy
+   through our memory: IMAP commands from the socket to the server's pipe,
+   POP3 answers from the server's pipe to the socket (only the client's
+   RETRs are counted); the rest is read, scanned and written. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -113,7 +113,8 @@ static void dowrite (way *w)
 
 static int splicing (way const *w)
 {
-  return w == &up && !w->nosplice && w->start == w->end && scan.service != SERVICE_POP3 ;
+  if (w->nosplice || w->start != w->end) return 0 ;
+  return w == &up ? scan.service != SERVICE_POP3 : scan.service == SERVICE_POP3 ;
 }
 
 static void dosplice (way *w)
@@ -132,7 +133,7 @@ static void dosplice (way *w)
     close_out(w) ;
     return ;
   }
-  m->bytes_in += r ;
+  if (w == &up) m->bytes_in += r ; else m->bytes_out += r ;
 }
 
 static void bigpipe (int fd)
