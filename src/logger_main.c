@@ -111,6 +111,9 @@ void logger_line (char const *s, size_t len, uint64_t endoff, int output)
   if (acc && !acct_replay) mark_pending() ;
   if (output && (!opt_u || !acc))
   {
+     /* whole lines in each write: a SIGKILL between writes must not
+        leave half a line in the pipe for the next run's first line */
+    if (buffer_available(&out) < len + 2 + (mylabel ? TIMESTAMP + 1 : 0)) flush() ;
     if (mylabel) putlabel(&l.label) ;
     put(s, len) ;
     if (!atend) put("\n", 1) ;
