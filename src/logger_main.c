@@ -2,6 +2,7 @@
    line out on stdout, accounting committed in batches with the cursor. */
 
 #include <string.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <signal.h>
@@ -32,6 +33,7 @@ unsigned int logger_history = 0 ;
 static int opt_u = 0, opt_t = 0 ;
 static char outspace[65536] ;
 static buffer out = BUFFER_INIT(&buffer_write, 1, outspace, sizeof(outspace)) ;
+static size_t outcap = sizeof(outspace) ;  /* PIPE_BUF when stdout is a pipe */
 
 static int infile = 0 ;            /* stdin is a regular file: positions are offsets */
 static char const *followpath = 0 ; /* -f: FILE is followed instead of reading stdin */
@@ -111,9 +113,11 @@ void logger_line (char const *s, size_t len, uint64_t endoff, int output)
   if (acc && !acct_replay) mark_pending() ;
   if (output && (!opt_u || !acc))
   {
-     /* whole lines in each write: a SIGKILL between writes must not
-        leave half a line in the pipe for the next run's first line */
-    if (buffer_available(&out) < len + 2 + (mylabel ? TIMESTAMP + 1 : 0)) flush() ;
+     /* whole lines in each write, and on a pipe no more than PIPE_BUF
+        bytes, which the kernel writes at once: a SIGKILL must not leave
+        half a line in the pipe for the next run's first line */
+    size_t need = len + 2 + (mylabel ? TIMESTAMP + 1 : 0) ;
+    if (buffer_len(&out) && (buffer_len(&out) + need > outcap || buffer_available(&out) < need)) flush() ;
     if (mylabel) putlabel(&l.label) ;
     put(s, len) ;
     if (!atend) put("\n", 1) ;
@@ -322,6 +326,10 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
   if (argc) dieusage() ;
   read_config() ;
   if (!followpath) r.off = check_stdin() ;
+  {
+    struct stat st ;
+    if (fstat(1, &st) == 0 && S_ISFIFO(st.st_mode)) outcap = PIPE_BUF ;
+  }
   if (sig_altignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
   x[1].fd = selfpipe_init() ;
   if (x[1].fd < 0) strerr_diefu1sys(111, "selfpipe_init") ;
