@@ -3,9 +3,30 @@
 #include <string.h>
 #include "scan.h"
 
+static int common (char c)
+{
+  return c == ' ' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ;
+}
+
+ /* memchr for the pattern's first byte that is no letter, digit or space
+    (the = of "key=", the < of ")<"), then memcmp: few false starts in log
+    text, and no per-call set-up as glibc's memmem has (it was a quarter of
+    the Dovecot logger's time) */
 char const *scan_find (char const *s, size_t len, char const *pat, size_t patlen)
 {
-  return patlen ? memmem(s, len, pat, patlen) : s ;
+  char const *p, *end ;
+  size_t k = 0 ;
+  if (!patlen) return s ;
+  if (patlen > len) return 0 ;
+  while (k < patlen - 1 && common(pat[k])) k++ ;
+  if (common(pat[k])) k = 0 ;
+  p = s + k ; end = s + len - patlen + k + 1 ;
+  while (p < end && (p = memchr(p, (unsigned char)pat[k], end - p)))
+  {
+    if (!memcmp(p - k, pat, patlen)) return p - k ;
+    p++ ;
+  }
+  return 0 ;
 }
 
 int scan_prefix (char const *s, size_t len, char const *pre)
