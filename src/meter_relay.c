@@ -7,7 +7,9 @@
    What nobody needs to look at moves with splice(), without a copy
    through our memory: IMAP commands from the socket to the server's pipe,
    POP3 answers from the server's pipe to the socket (only the client's
-   RETRs are counted); the rest is read, scanned and written. */
+   RETRs are counted), and the literals in IMAP answers once the scanner
+   has read their announced length (message bodies); the rest is read,
+   scanned and written. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -111,15 +113,18 @@ static void dowrite (way *w)
   }
 }
 
-static int splicing (way const *w)
+static size_t splicing (way const *w)
 {
   if (w->nosplice || w->start != w->end) return 0 ;
-  return w == &up ? scan.service != SERVICE_POP3 : scan.service == SERVICE_POP3 ;
+  if (w == &up) return scan.service == SERVICE_POP3 ? 0 : SPLICEMAX ;
+  if (scan.service == SERVICE_POP3) return SPLICEMAX ;
+   /* IMAP: the rest of a literal the scanner has already seen announced */
+  return scan.literal < SPLICEMAX ? scan.literal : SPLICEMAX ;
 }
 
-static void dosplice (way *w)
+static void dosplice (way *w, size_t max)
 {
-  ssize_t r = splice(w->in, 0, w->out, 0, SPLICEMAX, SPLICE_F_MOVE | SPLICE_F_NONBLOCK) ;
+  ssize_t r = splice(w->in, 0, w->out, 0, max, SPLICE_F_MOVE | SPLICE_F_NONBLOCK) ;
   if (r < 0)
   {
     if (errno == EINTR) return ;
@@ -133,7 +138,12 @@ static void dosplice (way *w)
     close_out(w) ;
     return ;
   }
-  if (w == &up) m->bytes_in += r ; else m->bytes_out += r ;
+  if (w == &up) m->bytes_in += r ;
+  else
+  {
+    m->bytes_out += r ;
+    if (scan.service != SERVICE_POP3) scan.literal -= r ;
+  }
 }
 
 static void bigpipe (int fd)
@@ -238,8 +248,14 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm)
       }
       else if (w[i]->in >= 0 && !w[i]->end)
       {
-        if (splicing(w[i])) dosplice(w[i]) ;
-        else doread(w[i]) ;
+        size_t max = splicing(w[i]) ;
+        if (max) dosplice(w[i], max) ;
+        else
+        {
+          doread(w[i]) ;
+           /* the other end is usually ready: spare a round through iopause */
+          if (w[i]->end && w[i]->out >= 0) dowrite(w[i]) ;
+        }
       }
     }
   }

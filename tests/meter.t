@@ -3,7 +3,7 @@
 # status, signals passed to the server, its environment, IMAP FETCH counting.
 . "$(dirname "$0")/lib.sh"
 export TZ=UTC
-plan 28
+plan 31
 fresh_db t_meter
 sql -e "INSERT INTO domain VALUES ('example.org')"
 M=$BIN/mysqmail-meter
@@ -97,8 +97,18 @@ printf 'a1 LOGIN x y\r\na2 FETCH 1:10 (BODY[])\r\na3 LOGOUT\r\n' > "$T_TMP/imapi
 USER=imap@example.org $M imap sh -c 'cat > /dev/null; cat "$0"' "$I" < "$T_TMP/imapin" > "$T_TMP/imapout"
 cmp -s "$I" "$T_TMP/imapout"; ok $? 'imap: relayed unchanged'
 is "$(row imap imap)" "$(size "$T_TMP/imapin") $(size "$I") 0 6 1" 'imap: 6 messages (1, 4, 5, 7, 8, 10), bytes both ways, one login'
-USER=imap1@example.org $M imap sh -c 'cat > /dev/null; exec dd if="$0" bs=1 status=none' "$I" < "$T_TMP/imapin" > /dev/null
+USER=imap1@example.org $M imap sh -c 'cat > /dev/null; exec dd if="$0" bs=1 status=none' "$I" < "$T_TMP/imapin" | cat > "$T_TMP/imapout1"
 is "$(row imap1 imap)" "$(size "$T_TMP/imapin") $(size "$I") 0 6 1" 'imap: the same fed one byte at a time'
+cmp -s "$I" "$T_TMP/imapout1"; ok $? 'imap: one byte at a time, into a pipe: relayed unchanged'
+ # a 2 MB literal (moved by splice once announced) full of fake responses,
+ # in 1000-byte writes, then a second response: both counted, no fake one
+I2=$T_TMP/imapbig
+{ for i in $(seq 100); do printf '\r\n* 9 FETCH (BODY[] {3}\r\nabc)\r\n'; done; head -c 2000000 /dev/zero; } > "$T_TMP/lit"
+{ printf '* 1 FETCH (BODY[] {%s}\r\n' $(size "$T_TMP/lit"); cat "$T_TMP/lit"
+  printf ')\r\n* 2 FETCH (BODY[] {5}\r\nhello)\r\na2 OK\r\n'; } > "$I2"
+USER=imap3@example.org $M imap sh -c 'cat > /dev/null; exec dd if="$0" bs=1000 status=none' "$I2" < "$T_TMP/imapin" | cat > "$T_TMP/imapout3"
+cmp -s "$I2" "$T_TMP/imapout3"; ok $? 'imap: a 2 MB literal in 1000-byte writes, into a pipe: relayed unchanged'
+is "$(row imap3 imap)" "$(size "$T_TMP/imapin") $(size "$I2") 0 2 1" 'imap: the response after the literal counted, none inside it'
 printf 'x RETR 1\r\nRETR 2\r\n' > "$T_TMP/imapin2"
 USER=imap2@example.org $M imap cat < "$T_TMP/imapin2" > /dev/null
 is "$(row imap2 imap | cut -d' ' -f4)" 0 'imap: RETR counts nothing'
