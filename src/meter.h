@@ -53,8 +53,13 @@ extern void meter_scan_init (meter_scan *, unsigned int) ;
 extern void meter_scan_client (meter_scan *, char const *, size_t) ;
 extern void meter_scan_server (meter_scan *, char const *, size_t) ;
 
- /* meter_relay.c: run argv as a child, relay, count. Returns its wait status. */
-extern int meter_relay (char const *const *, char const *const *, meter *) ;
+ /* meter_relay.c: run argv as a child, relay, count. Returns its wait status.
+    The flag asks for the server's output to be relayed even where it
+    could go to the client directly. */
+extern int meter_relay (char const *const *, char const *const *, meter *, int) ;
+
+ /* meter_tcp.c: 1 and the bytes written to fd so far, or 0: not a TCP socket */
+extern int meter_tcp_written (int, uint64_t *) ;
 
  /* meter_book.c: 1 booked (or nothing to book, or booked before), 0 not now */
 extern int meter_book (meter const *) ;

@@ -9,7 +9,13 @@
    POP3 answers from the server's pipe to the socket (only the client's
    RETRs are counted), and the literals in IMAP answers once the scanner
    has read their announced length (message bodies); the rest is read,
-   scanned and written. */
+   scanned and written.
+   Better still, when nothing in the server's output needs looking at
+   (POP3) and our stdout is a TCP socket, the server gets that socket as
+   its stdout and writes to the client itself: the kernel's counters tell
+   how much it wrote (meter_tcp.c). The price: a server that closes its
+   output and goes on reading is not seen to do so (we hold the socket
+   for the client's side) until it exits; -r keeps the whole relay. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -155,24 +161,25 @@ static void bigpipe (int fd)
 #endif
 }
 
+ /* pout 0: the server keeps our stdout */
 static pid_t spawn (char const *const *argv, char const *const *envp, int *pin, int *pout)
 {
   pid_t pid ;
-  if (pipecoe(pin) < 0 || pipecoe(pout) < 0) strerr_diefu1sys(111, "create pipes") ;
+  if (pipecoe(pin) < 0 || (pout && pipecoe(pout) < 0)) strerr_diefu1sys(111, "create pipes") ;
   bigpipe(pin[1]) ;
-  bigpipe(pout[0]) ;
+  if (pout) bigpipe(pout[0]) ;
   pid = fork() ;
   if (pid < 0) strerr_diefu1sys(111, "fork") ;
   if (!pid)
   {
     sig_blocknone() ;
-    if (fd_move(0, pin[0]) < 0 || fd_move(1, pout[1]) < 0) strerr_diefu1sys(111, "set up the server's stdin and stdout") ;
+    if (fd_move(0, pin[0]) < 0 || (pout && fd_move(1, pout[1]) < 0)) strerr_diefu1sys(111, "set up the server's stdin and stdout") ;
     exec_ae(argv[0], argv, envp) ;
     strerr_dieexec(errno == ENOENT ? 127 : 126, argv[0]) ;
   }
   fd_close(pin[0]) ;
-  fd_close(pout[1]) ;
-  if (ndelay_on(pin[1]) < 0 || ndelay_on(pout[0]) < 0) strerr_diefu1sys(111, "set pipes non-blocking") ;
+  if (pout) fd_close(pout[1]) ;
+  if (ndelay_on(pin[1]) < 0 || (pout && ndelay_on(pout[0]) < 0)) strerr_diefu1sys(111, "set pipes non-blocking") ;
   return pid ;
 }
 
@@ -196,10 +203,12 @@ static int signals (pid_t pid, int *wstat)
   }
 }
 
-int meter_relay (char const *const *argv, char const *const *envp, meter *mm)
+int meter_relay (char const *const *argv, char const *const *envp, meter *mm, int relayall)
 {
   int pin[2], pout[2], wstat = 0 ;
   int exited = 0 ;
+  uint64_t written = 0 ;
+  int direct ;
   pid_t pid ;
   iopause_fd x[5] ;
   m = mm ;
@@ -214,11 +223,19 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm)
     if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
   }
   if (sig_altignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
-  pid = spawn(argv, envp, pin, pout) ;
+  direct = !relayall && m->service == SERVICE_POP3 && meter_tcp_written(1, &written) ;
+  pid = spawn(argv, envp, pin, direct ? 0 : pout) ;
   up.in = 0 ; up.out = pin[1] ; up.start = up.end = 0 ;
-  down.in = pout[0] ; down.out = 1 ; down.start = down.end = 0 ;
-  if (ndelay_on(0) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdin non-blocking") ;
-  if (ndelay_on(1) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdout non-blocking") ;
+  down.start = down.end = 0 ;
+  if (direct) down.in = down.out = -1 ;
+  else
+  {
+    down.in = pout[0] ; down.out = 1 ;
+     /* not with direct: stdin is often the same open socket as the
+        server's stdout, and O_NONBLOCK would be the server's too */
+    if (ndelay_on(0) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdin non-blocking") ;
+    if (ndelay_on(1) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdout non-blocking") ;
+  }
 
   while (!exited || down.in >= 0 || down.end)
   {
@@ -258,6 +275,12 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm)
         }
       }
     }
+  }
+  if (direct)
+  {
+    uint64_t now ;
+    if (meter_tcp_written(1, &now) && now >= written) m->bytes_out = now - written ;
+    down.out = 1 ;
   }
   close_in(&up) ;
   close_out(&up) ;

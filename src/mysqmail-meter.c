@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <skalibs/types.h>
+#include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/djbunix.h>
@@ -20,7 +21,7 @@
 #include "meter.h"
 #include "spool.h"
 
-#define USAGE "pop3|imap prog..."
+#define USAGE "[ -r ] pop3|imap prog..."
 #define dieusage() strerr_dieusage(100, "mysqmail-meter " USAGE)
 
 #define BOOK_TIMEOUT 10    /* seconds a spooled session may spend on the database */
@@ -96,11 +97,22 @@ int main (int argc, char const *const *argv)
 {
   meter m ;
   char const *spool, *x ;
-  int wstat ;
+  int wstat, relayall = 0 ;
   PROG = "mysqmail-meter" ;
-  if (argc < 3) dieusage() ;
+  {
+    subgetopt l = SUBGETOPT_ZERO ;
+    for (;;)
+    {
+      int opt = subgetopt_r(argc, argv, "r", &l) ;
+      if (opt == -1) break ;
+      if (opt != 'r') dieusage() ;
+      relayall = 1 ;
+    }
+    argc -= l.ind ; argv += l.ind ;
+  }
+  if (argc < 2) dieusage() ;
   memset(&m, 0, sizeof(m)) ;
-  m.service = service_scan(argv[1]) ;
+  m.service = service_scan(argv[0]) ;
   m.user = getenv("USER") ;
   if (!m.user || !*m.user) strerr_dief1x(100, "USER is not set: run mysqmail-meter after a checkpassword program") ;
   m.userlen = strlen(m.user) ;
@@ -116,7 +128,7 @@ int main (int argc, char const *const *argv)
   if (spool && !*spool) spool = 0 ;
   db_config() ;
 
-  wstat = meter_relay(argv + 2, server_env(), &m) ;
+  wstat = meter_relay(argv + 1, server_env(), &m, relayall) ;
   estatus = wait_estatus(wstat) ;
   m.when = time(0) ;
   meter_newid(m.id) ;

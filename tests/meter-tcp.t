@@ -2,9 +2,11 @@
 # meter-tcp.t: real sessions through tcpserver on 127.0.0.1:
 # tcpserver 127.0.0.1 PORT mysqmail-meter pop3 test-pop3d, with USER set as
 # checkpwd would; curl as the client, and a client that half-closes.
+# POP3 on TCP goes direct (the server writes to the socket, the kernel's
+# counters say how much): sections 1, 2 and 4 run that way; 3 needs -r.
 . "$(dirname "$0")/lib.sh"
 export TZ=UTC
-plan 18
+plan 24
 fresh_db t_meter_tcp
 M=$BIN/mysqmail-meter
 P=$TBIN/test-pop3d
@@ -52,7 +54,8 @@ is "$(row half)" "24 $(size "$T_TMP/out2") 0 1 1" '... booked: 24 bytes in, all 
 tcp_unserve
 
 # 3. the server half-closes: the client sees the end and may still send
-serve hc@example.org pop3 $P -H -l "$T_TMP/log3" "$D"
+# (only with -r: direct, the meter holds the socket until the server exits)
+serve hc@example.org -r pop3 $P -H -l "$T_TMP/log3" "$D"
 timeout 20 $C $PORT 's:USER a\r\nQUIT\r\n' d 's:NOOP\r\n' S d > "$T_TMP/out3"
 is $? 0 'server half-close: passed to the client, which ends normally'
 is "$(tail -c 9 "$T_TMP/out3" | tr -d '\r')" '+OK bye' '... after the answer to QUIT'
@@ -73,4 +76,19 @@ is "$(row hang | cut -d' ' -f1,4,5)" '16 1 1' '... 16 bytes in, one RETR, one lo
 wait_for grep -q 'end .* status 1280$' "$T_TMP/tcpserver.err"   # tcpserver logs the wait status: exit 5
 ok $? "... and the server's exit status reached tcpserver"
 tcp_unserve
+
+# 5. direct: the server's stdout is the socket itself, and what was
+# written to it before the meter started (qmail-popup's answers) is not
+# the session's; with -r or for imap it is a pipe, counted as relayed
+for v in 'pop3 socket 7' '-r pop3 pipe 5' 'imap pipe 5'; do
+  set -- $v; [ $# -eq 4 ] && { opt=$1; shift; } || opt=
+  u=d$opt$1; u=$(echo $u | tr -d -)
+  tcp_serve env USER=$u@example.org sh -c 'printf "+OK pre\r\n"; exec "$@"' sh $M $opt $1 \
+    sh -c 'readlink /proc/$$/fd/1 | cut -d: -f1; head -c 100000 /dev/zero'
+  timeout 20 $C $PORT S d > "$T_TMP/out5"
+  is "$(head -n 2 "$T_TMP/out5" | tr -d '\r' | tr '\n' ' ')" "+OK pre $2 " "$v: the server's stdout is a $2"
+  wait_for booked $u
+  is "$(row $u | cut -d' ' -f1,2,5)" "0 $((100000 + $3)) 1" "$v: booked what the server wrote, not what came before"
+  tcp_unserve
+done
 done_testing
