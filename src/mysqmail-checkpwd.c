@@ -3,7 +3,10 @@
    query, checks the password, and execs the rest of argv as that mailbox.
    Also Dovecot's passdb/userdb checkpassword (see doc/mysqmail-checkpwd.md). */
 
+#include <stdlib.h>
 #include <string.h>
+#include <nss.h>
+#include <openssl/crypto.h>
 #include <skalibs/strerr.h>
 #include "db.h"
 #include "password.h"
@@ -32,6 +35,20 @@ static int refuse (int e, char const *reason)
   wipe() ;
   auth_log(0, &req, reason) ;
   return e ;
+}
+
+ /* The client library's first mysql_init() loads OpenSSL's configuration
+    and asks NSS for the "mysql" service (on Debian, "services: db files":
+    a search of every library directory for the absent libnss_db), about a
+    third of a login's CPU here. Without an option file neither can matter:
+    nothing asks for TLS, and db_config() gives a TCP connection its port.
+    With one, the library does as it always did. */
+static void lean (void)
+{
+  char const *x = getenv("MYSQMAIL_OPTIONS_FILE") ;
+  if (x && *x) return ;
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, 0) ;
+  __nss_configure_lookup("services", "files") ;
 }
 
 static void find (void)
@@ -95,6 +112,7 @@ int main (int argc, char const *const *argv)
   if (reason) return refuse(e, reason) ;
   if (conf.credentials) return refuse(AUTH_EXIT_BAD, "credentials-lookup") ;
   db_config() ;
+  lean() ;
   if (!db_connect()) dietemp("connect to the database", db_error()) ;
   r = conf.lookup ? lookup() : authenticate() ;
   if (r >= 0) return r ;
