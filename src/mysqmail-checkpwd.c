@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <nss.h>
+#include <sys/prctl.h>
 #include <openssl/crypto.h>
 #include <skalibs/strerr.h>
 #include "db.h"
@@ -49,6 +50,19 @@ static void lean (void)
   if (x && *x) return ;
   OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, 0) ;
   __nss_configure_lookup("services", "files") ;
+}
+
+ /* The client library sleeps 1 us after connect() even when it succeeded,
+    and the default timer slack (50 us) made that 95 us here: the slack is
+    tightened for the connection, and the next program gets ours back. */
+static int connect_tight (void)
+{
+  int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0) ;
+  int r ;
+  if (slack > 1) prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0) ;
+  r = db_connect() ;
+  if (slack > 1) prctl(PR_SET_TIMERSLACK, (unsigned long)slack, 0, 0, 0) ;
+  return r ;
 }
 
 static void find (void)
@@ -113,7 +127,7 @@ int main (int argc, char const *const *argv)
   if (conf.credentials) return refuse(AUTH_EXIT_BAD, "credentials-lookup") ;
   db_config() ;
   lean() ;
-  if (!db_connect()) dietemp("connect to the database", db_error()) ;
+  if (!connect_tight()) dietemp("connect to the database", db_error()) ;
   r = conf.lookup ? lookup() : authenticate() ;
   if (r >= 0) return r ;
   wipe() ;
