@@ -5,8 +5,13 @@
    qmgr logs from= and size= again each time a deferred message comes back
    into the active queue, so the state a delivery needs is never older
    than one queue run. Queue ids are per instance (postfix-out/smtp has
-   its own queue): the key is the instance name, a space and the id. */
+   its own queue): the key is the instance name, a space and the id.
+   An after-queue content filter that re-injects (amavis, FILTER_README)
+   makes two deliveries of one mail, the second under a new queue id:
+   MYSQMAIL_SKIP_RELAYS names the filter's relay= so that only the final
+   delivery books. */
 
+#include <stdlib.h>
 #include <string.h>
 #include <skalibs/strerr.h>
 #include "acct.h"
@@ -17,9 +22,56 @@
 #define QIDMAX 32
 #define INSTMAX 64
 
+#define SKIPMAX 16
+
+static char const *skip[SKIPMAX] ;
+static size_t skiplen[SKIPMAX] ;
+static unsigned int nskip = 0 ;
+
+ /* MYSQMAIL_SKIP_RELAYS: relay= values, separated by spaces or commas */
+static void skip_config (void)
+{
+  char const *x = getenv("MYSQMAIL_SKIP_RELAYS") ;
+  if (!x) return ;
+  for (;;)
+  {
+    size_t n ;
+    while (*x == ' ' || *x == ',' || *x == '\t') x++ ;
+    if (!*x) break ;
+    n = strcspn(x, " ,\t") ;
+    if (nskip >= SKIPMAX) strerr_dief1x(100, "MYSQMAIL_SKIP_RELAYS: more than 16 relays") ;
+    skip[nskip] = x ; skiplen[nskip++] = n ;
+    x += n ;
+  }
+}
+
 void postfix_config (void)
 {
   msgtab_config(20000, 86400) ;
+  skip_config() ;
+}
+
+ /* "127.0.0.1[127.0.0.1]:10024" is matched by itself and, as content_filter
+    writes the next hop, by "[127.0.0.1]:10024" */
+static int skipped (char const *r, size_t len)
+{
+  for (unsigned int i = 0 ; i < nskip ; i++)
+  {
+    size_t n = skiplen[i] ;
+    if (n == len && !memcmp(r, skip[i], n)) return 1 ;
+    if (skip[i][0] == '[' && n < len && !memcmp(r + len - n, skip[i], n)) return 1 ;
+  }
+  return 0 ;
+}
+
+ /* "relay=X, " next: is X a content filter's? */
+static int to_filter (char const *s, size_t len)
+{
+  char const *e ;
+  if (!nskip || !scan_prefix(s, len, "relay=")) return 0 ;
+  s += 6 ; len -= 6 ;
+  e = scan_find(s, len, ", ", 2) ;
+  return skipped(s, e ? (size_t)(e - s) : len) ;
 }
 
 static int qid_char (char c)
@@ -96,7 +148,7 @@ static int to_line (logline const *l, char const *key, size_t keylen, char const
   if (!scan_addr(s, len, "to=", &rcpt, &rcptlen, &next)) return 0 ;
   len -= next - s ; s = next ;
   if (scan_addr(s, len, "orig_to=", &skip, &skiplen, &next)) { len -= next - s ; s = next ; }
-  if (!status_sent(s, len)) return 0 ;
+  if (!status_sent(s, len) || to_filter(s, len)) return 0 ;
   if (!msgtab_get(key, keylen, &m, l->when) || !m.hasnum)
   {
     if (!acct_replay) unknown(key, keylen) ;

@@ -6,7 +6,7 @@
 # killed mid-message and caught up from an s6-log logdir; bounds.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/postfix
-plan 33
+plan 39
 export TZ=UTC
 L=$BIN/mysqmail-postfix-logger
 
@@ -184,4 +184,26 @@ is "$(traffic)" "" 'MYSQMAIL_OPEN_TTL=120: a message silent for 121 s is forgott
 printf '%s\n' "$q" | MYSQMAIL_OPEN_TTL=59 $L > /dev/null 2> "$T_TMP/err"
 is "$?:$(cat "$T_TMP/err")" "100:mysqmail-postfix-logger: fatal: invalid MYSQMAIL_OPEN_TTL: 59 (want 60 to 2678400)" \
   'MYSQMAIL_OPEN_TTL below a minute: exit 100 and why'
+# an after-queue content filter that re-injects (postfix-filter.log, run 4
+# in the README): each mail is delivered to the filter, then again under a
+# new queue id; MYSQMAIL_SKIP_RELAYS books only the second. The labels fix
+# the year the lines leave out.
+label_lines '2026-12-03 12:40:57' < "$D/postfix-filter.log" > "$T_TMP/filter"
+fresh_db t_postfix_filter
+$L < "$T_TMP/filter" > /dev/null 2> "$T_TMP/err"
+is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-filter-twice"):" \
+  'content filter, no MYSQMAIL_SKIP_RELAYS: each mail booked twice, as Postfix delivered it twice'
+for v in '[127.0.0.1]:12528' '127.0.0.1[127.0.0.1]:12528' 'spamassassin, [127.0.0.1]:10024 [127.0.0.1]:12528'; do
+  fresh_db t_postfix_filter
+  MYSQMAIL_SKIP_RELAYS=$v $L < "$T_TMP/filter" > /dev/null 2> "$T_TMP/err"
+  is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-filter"):" \
+    "MYSQMAIL_SKIP_RELAYS='$v': the deliveries after the filter only"
+done
+fresh_db t_postfix_filter
+copies 40 < "$T_TMP/filter" | MYSQMAIL_SKIP_RELAYS='[127.0.0.1]:12528' $L > /dev/null 2> "$T_TMP/err"
+is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-filter" | scale 40):" \
+  'the same, 40 copies interleaved at random: 40 times the totals'
+printf '%s\n' "$q" | MYSQMAIL_SKIP_RELAYS="$(seq 17 | tr '\n' ' ')" $L > /dev/null 2> "$T_TMP/err"
+is "$?:$(cat "$T_TMP/err")" "100:mysqmail-postfix-logger: fatal: MYSQMAIL_SKIP_RELAYS: more than 16 relays" \
+  'MYSQMAIL_SKIP_RELAYS with 17 relays: exit 100 and why'
 done_testing
