@@ -223,6 +223,23 @@ static void at_eof (linereader *r)
   _exit(0) ;
 }
 
+/* MYSQMAIL_YEAR_REF=YYYY-MM-DD: the log was written by the end of that
+   day. Syslog stamps carry no year: it is guessed as the one that puts a
+   line at most a day after this, not after the clock or the line's TAI64N
+   label (logs over a year old, or old lines sent through s6-log today). */
+static void yearref_config (void)
+{
+  char const *x = getenv("MYSQMAIL_YEAR_REF") ;
+  unsigned int y, m, d ;
+  size_t n ;
+  if (!x || !*x) return ;
+  n = uint_scan(x, &y) ;
+  if (n != 4 || x[4] != '-' || uint_scan(x + 5, &m) != 2 || x[7] != '-' || uint_scan(x + 8, &d) != 2 || x[10]
+   || y < 1971 || m < 1 || m > 12 || d < 1 || d > 31)
+    strerr_dief3x(100, "invalid MYSQMAIL_YEAR_REF: ", x, " (want YYYY-MM-DD)") ;
+  logline_yearref = localtime_make(y, m - 1, d, 23, 59, 59) ;
+}
+
 static void read_config (void)
 {
   char const *x = getenv("MYSQMAIL_FLUSH_MS") ;
@@ -244,6 +261,7 @@ static void read_config (void)
     if (strlen(x) > ADDR_DOMAINMAX) strerr_dief2x(100, "MYSQMAIL_DOMAIN is longer than 253 bytes: ", x) ;
     acct_defaultdomain = x ;
   }
+  yearref_config() ;
   db_config() ;
 }
 

@@ -26,6 +26,9 @@ struct logline_s
 
  /* now decides the year of an RFC 3164 stamp when there is no label */
 extern void logline_parse (logline *, char const *, size_t, time_t) ;
+ /* the time a stamp without a year is dated against, instead of the line's
+    TAI64N label or the now given: 0 for none */
+extern time_t logline_yearref ;
 
  /* local calendar day of a time, cached: most lines share their day */
 typedef struct localday_s localday, *localday_ref ;

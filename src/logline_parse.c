@@ -195,6 +195,8 @@ static size_t scan_host (char const *s, size_t len)
   return i + 1 ;
 }
 
+time_t logline_yearref = 0 ;
+
 void logline_parse (logline *l, char const *s, size_t len, time_t now)
 {
   size_t i, n, taglen = 0 ;
@@ -216,7 +218,7 @@ void logline_parse (logline *l, char const *s, size_t len, time_t now)
   l->when = ref ;
   i += scan_facility(s + i, len - i) ;
   i += scan_pri(s + i, len - i, &v1) ;
-  n = scan_rfc3164(s + i, len - i, ref, &l->when) ;
+  n = scan_rfc3164(s + i, len - i, logline_yearref ? logline_yearref : ref, &l->when) ;
   if (!n) n = scan_iso(s + i, len - i, &l->when) ;
   if (n)
   {

@@ -2,7 +2,7 @@
 # logger-config.t: usage and configuration errors exit 100 with one clear
 # line; an unreachable database exits 111.
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 18
 fresh_db t_config
 L=$BIN/mysqmail-dovecot-logger
 
@@ -27,4 +27,17 @@ case "$(err)" in *'the mysqmail tables are missing: load sql/mysqmail.sql'*) r=0
 ok $r '... saying what to load'
 is "$(run env MYSQMAIL_PASSWORD=wrong MYSQMAIL_USER=nosuchuser $L)" 111 'access denied is temporary: exit 111'
 is "$(run $L)" 0 'empty input, good configuration: exit 0'
+is "$(run env MYSQMAIL_YEAR_REF=2026-11 $L):$(err)" \
+  '100:mysqmail-dovecot-logger: fatal: invalid MYSQMAIL_YEAR_REF: 2026-11 (want YYYY-MM-DD)' 'MYSQMAIL_YEAR_REF=2026-11: exit 100 and why'
+# the year a syslog stamp leaves out: at most a day after the reference
+line='Nov 25 01:25:53 host dovecot: pop3(alice@example.com)<1><x>: Disconnected: Logged out top=0/0, retr=1/5, del=0/1, size=5'
+for v in '2024-06-01 2023-11-25' '2024-11-24 2024-11-25'; do
+  set -- $v
+  fresh_db t_config_year
+  printf '%s\n' "$line" | MYSQMAIL_YEAR_REF=$1 TZ=UTC $L > /dev/null
+  is "$(traffic | cut -d' ' -f1)" "$2" "MYSQMAIL_YEAR_REF=$1: a Nov 25 stamp is booked on $2"
+done
+fresh_db t_config_year
+printf '%s %s\n' "$(tai64n '2030-01-10 00:00:00')" "$line" | MYSQMAIL_YEAR_REF=2024-06-01 TZ=UTC $L > /dev/null
+is "$(traffic | cut -d' ' -f1)" 2023-11-25 '... also for a line whose TAI64N label says 2030 (old lines sent through s6-log)'
 done_testing

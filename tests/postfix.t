@@ -186,8 +186,9 @@ is "$?:$(cat "$T_TMP/err")" "100:mysqmail-postfix-logger: fatal: invalid MYSQMAI
   'MYSQMAIL_OPEN_TTL below a minute: exit 100 and why'
 # an after-queue content filter that re-injects (postfix-filter.log, run 4
 # in the README): each mail is delivered to the filter, then again under a
-# new queue id; MYSQMAIL_SKIP_RELAYS books only the second. The labels fix
-# the year the lines leave out.
+# new queue id; MYSQMAIL_SKIP_RELAYS books only the second. The lines
+# were written on 2026-12-03, and labelled as they would be by s6-log.
+export MYSQMAIL_YEAR_REF=2026-12-03
 label_lines '2026-12-03 12:40:57' < "$D/postfix-filter.log" > "$T_TMP/filter"
 fresh_db t_postfix_filter
 $L < "$T_TMP/filter" > /dev/null 2> "$T_TMP/err"
