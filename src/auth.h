@@ -49,8 +49,9 @@ struct authreq_s
   int hasat ;                  /* the login named a domain, or one was added */
   char const *rip ;            /* remote address or 0 */
   char const *service ;        /* pop3, imap... or 0 */
+  char when[20] ;              /* now, local time, YYYY-MM-DD HH:MM:SS: %t */
 } ;
-#define AUTHREQ_ZERO { .len = 0, .password = 0, .passwordlen = 0, .timestamp = "", .timestamplen = 0, .user = STRALLOC_ZERO, .localpartlen = 0, .domain = "", .domainlen = 0, .hasat = 0, .rip = 0, .service = 0 }
+#define AUTHREQ_ZERO { .len = 0, .password = 0, .passwordlen = 0, .timestamp = "", .timestamplen = 0, .user = STRALLOC_ZERO, .localpartlen = 0, .domain = "", .domainlen = 0, .hasat = 0, .rip = 0, .service = 0, .when = "" }
 
 typedef struct authrow_s authrow ;
 struct authrow_s
@@ -71,6 +72,7 @@ extern void auth_conf (authconf *) ;
  /* auth_request.c: 0 ok, else the reason to log (and the exit code in *e) */
 extern char const *auth_request_read (authreq *, int fd, int *e) ;
 extern char const *auth_request_login (authreq *, authconf const *) ;
+extern void auth_request_when (authreq *) ;
 extern void auth_request_peer (authreq *) ;
 extern void auth_request_wipe (authreq *) ;
 

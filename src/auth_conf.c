@@ -10,7 +10,7 @@
 static char const default_query[] =
   "SELECT password, home, uid, gid, active FROM mailbox WHERE domain = %d AND localpart = %n" ;
 static char const default_update[] =
-  "UPDATE mailbox SET last_login = NOW(), last_login_ip = %r, last_login_service = %s"
+  "UPDATE mailbox SET last_login = %t, last_login_ip = %r, last_login_service = %s"
   " WHERE domain = %d AND localpart = %n" ;
 
 static unsigned int number (char const *name, unsigned int def, unsigned int max)

@@ -57,6 +57,7 @@ static int expand (char const *t, authreq const *r, stralloc *q, params *p)
       case 'd' : ok = add(p, r->domain, r->domainlen) ; break ;
       case 'r' : ok = add(p, r->rip, r->rip ? strlen(r->rip) : 0) ; break ;
       case 's' : ok = add(p, r->service, r->service ? strlen(r->service) : 0) ; break ;
+      case 't' : ok = add(p, r->when[0] ? r->when : 0, strlen(r->when)) ; break ;
       default :
       {
         char x[3] = { '%', *t ? *t : ' ', 0 } ;

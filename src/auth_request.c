@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
 #include "password.h"
@@ -107,6 +108,16 @@ static char const *byport (char const *port)
   } ;
   if (port) for (unsigned int i = 0 ; tab[i][0] ; i++) if (!strcmp(port, tab[i][0])) return tab[i][1] ;
   return 0 ;
+}
+
+ /* %t, for last_login: this host's clock in its TZ, as mysqmail-meter
+    writes it, not the database's NOW() (another clock, maybe another
+    time zone). Only after a success: reading the zone costs. */
+void auth_request_when (authreq *r)
+{
+  time_t now = time(0) ;
+  struct tm tm ;
+  if (!localtime_r(&now, &tm) || !strftime(r->when, sizeof(r->when), "%Y-%m-%d %H:%M:%S", &tm)) r->when[0] = 0 ;
 }
 
  /* the remote address as tcpserver, s6-tcpserver and Dovecot say it,

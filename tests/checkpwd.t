@@ -5,7 +5,7 @@
 # malformed requests, failure counting, MYSQMAIL_AUTH_QUERY, Dovecot's
 # extensions (AUTHORIZED, EXTRA, userdb_*), database errors.
 . "$(dirname "$0")/lib.sh"
-plan 85
+plan 86
 fresh_db t_checkpwd
 C=$BIN/mysqmail-checkpwd
 F=$top/tests/fixtures/checkpwd
@@ -54,6 +54,13 @@ is "$(grep -c '^EXTRA=\|^userdb_' "$T_TMP/out")" 0 '... no Dovecot fields outsid
 is "$(err)" "$L ok: login=bob@example.org rip=192.0.2.7 service=pop3" '... one line on stderr'
 is "$(sql -e "SELECT last_login IS NOT NULL, last_login_ip, last_login_service, TIMESTAMPDIFF(SECOND, last_login, NOW()) < 60 FROM mailbox WHERE localpart = 'bob'" | tr '\t' ' ')" \
   '1 192.0.2.7 pop3 1' '... last_login, last_login_ip, last_login_service recorded'
+# last_login is this host's local time, as mysqmail-meter writes it: not
+# the database's NOW() (UTC here, 9 hours off)
+t0=$(TZ=Asia/Tokyo date '+%Y-%m-%d %H:%M')
+run TZ=Asia/Tokyo > /dev/null
+t1=$(TZ=Asia/Tokyo date '+%Y-%m-%d %H:%M')
+got=$(sql -e "SELECT DATE_FORMAT(last_login, '%Y-%m-%d %H:%i') FROM mailbox WHERE localpart = 'bob'")
+[ "$got" = "$t0" ] || [ "$got" = "$t1" ]; ok $? "last_login in the host's TZ (Asia/Tokyo: $t1, got $got), not the database's clock"
 req bob@EXAMPLE.Org 'correct horse'
 is "$(run):$(var USER)" '0:USER=bob@example.org' 'the domain is lower-cased'
 req bob 'correct horse'
