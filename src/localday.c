@@ -33,6 +33,37 @@ int localday_get (localday *d, time_t t)
   return 1 ;
 }
 
+ /* n digits; a NUL is not one, so a short string stops here */
+static int digits (char const *s, unsigned int n, unsigned int *v)
+{
+  *v = 0 ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    if (s[i] < '0' || s[i] > '9') return 0 ;
+    *v = *v * 10 + (s[i] - '0') ;
+  }
+  return 1 ;
+}
+
+unsigned int day_monthdays (unsigned int y, unsigned int m)
+{
+  static unsigned char const d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 } ;
+  if (m == 2 && ((!(y % 4) && y % 100) || !(y % 400))) return 29 ;
+  return d[m - 1] ;
+}
+
+int month_scan (char const *s, unsigned int *y, unsigned int *m)
+{
+  return digits(s, 4, y) && s[4] == '-' && digits(s + 5, 2, m) && !s[7]
+    && *y && *m && *m <= 12 ;
+}
+
+int day_scan (char const *s, unsigned int *y, unsigned int *m, unsigned int *d)
+{
+  return digits(s, 4, y) && s[4] == '-' && digits(s + 5, 2, m) && s[7] == '-' && digits(s + 8, 2, d) && !s[10]
+    && *y && *m && *m <= 12 && *d && *d <= day_monthdays(*y, *m) ;
+}
+
  /* mktime is slow; logs hit the same minute over and over */
 time_t localtime_make (int year, int mon, int mday, int hour, int min, int sec)
 {

@@ -231,11 +231,8 @@ static void yearref_config (void)
 {
   char const *x = getenv("MYSQMAIL_YEAR_REF") ;
   unsigned int y, m, d ;
-  size_t n ;
   if (!x || !*x) return ;
-  n = uint_scan(x, &y) ;
-  if (n != 4 || x[4] != '-' || uint_scan(x + 5, &m) != 2 || x[7] != '-' || uint_scan(x + 8, &d) != 2 || x[10]
-   || y < 1971 || m < 1 || m > 12 || d < 1 || d > 31)
+  if (!day_scan(x, &y, &m, &d) || y < 1971)
     strerr_dief3x(100, "invalid MYSQMAIL_YEAR_REF: ", x, " (want YYYY-MM-DD)") ;
   logline_yearref = localtime_make(y, m - 1, d, 23, 59, 59) ;
 }

@@ -3,26 +3,8 @@
 #include <string.h>
 #include <time.h>
 #include <skalibs/strerr.h>
+#include "logline.h"
 #include "report.h"
-
-static int digits (char const *s, unsigned int n, unsigned int *v)
-{
-  unsigned int i ;
-  *v = 0 ;
-  for (i = 0 ; i < n ; i++)
-  {
-    if (s[i] < '0' || s[i] > '9') return 0 ;
-    *v = *v * 10 + (s[i] - '0') ;
-  }
-  return 1 ;
-}
-
-static unsigned int monthdays (unsigned int y, unsigned int m)
-{
-  static unsigned char const d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 } ;
-  if (m == 2 && ((!(y % 4) && y % 100) || !(y % 400))) return 29 ;
-  return d[m - 1] ;
-}
 
 static void fmtday (char *s, unsigned int y, unsigned int m, unsigned int d)
 {
@@ -34,14 +16,13 @@ static void fmtday (char *s, unsigned int y, unsigned int m, unsigned int d)
 static void wholemonth (period *p, unsigned int y, unsigned int m)
 {
   fmtday(p->from, y, m, 1) ;
-  fmtday(p->to, y, m, monthdays(y, m)) ;
+  fmtday(p->to, y, m, day_monthdays(y, m)) ;
 }
 
 int period_month (period *p, char const *s)
 {
   unsigned int y, m ;
-  if (strlen(s) != 7 || s[4] != '-' || !digits(s, 4, &y) || !digits(s + 5, 2, &m)) return 0 ;
-  if (!y || !m || m > 12) return 0 ;
+  if (!month_scan(s, &y, &m)) return 0 ;
   wholemonth(p, y, m) ;
   return 1 ;
 }
@@ -49,9 +30,7 @@ int period_month (period *p, char const *s)
 int period_day (char *out, char const *s)
 {
   unsigned int y, m, d ;
-  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return 0 ;
-  if (!digits(s, 4, &y) || !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d)) return 0 ;
-  if (!y || !m || m > 12 || !d || d > monthdays(y, m)) return 0 ;
+  if (!day_scan(s, &y, &m, &d)) return 0 ;
   fmtday(out, y, m, d) ;
   return 1 ;
 }
@@ -87,7 +66,7 @@ int64_t period_start (period const *p)
   struct tm tm ;
   unsigned int y, m, d ;
   memset(&tm, 0, sizeof tm) ;
-  digits(p->from, 4, &y) ; digits(p->from + 5, 2, &m) ; digits(p->from + 8, 2, &d) ;
+  day_scan(p->from, &y, &m, &d) ;   /* from is always a day fmtday wrote */
   tm.tm_year = y - 1900 ; tm.tm_mon = m - 1 ; tm.tm_mday = d ; tm.tm_isdst = -1 ;
   return (int64_t)mktime(&tm) ;
 }

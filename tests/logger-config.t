@@ -2,7 +2,7 @@
 # logger-config.t: usage and configuration errors exit 100 with one clear
 # line; an unreachable database exits 111.
 . "$(dirname "$0")/lib.sh"
-plan 18
+plan 19
 fresh_db t_config
 L=$BIN/mysqmail-dovecot-logger
 
@@ -29,6 +29,8 @@ is "$(run env MYSQMAIL_PASSWORD=wrong MYSQMAIL_USER=nosuchuser $L)" 111 'access 
 is "$(run $L)" 0 'empty input, good configuration: exit 0'
 is "$(run env MYSQMAIL_YEAR_REF=2026-11 $L):$(err)" \
   '100:mysqmail-dovecot-logger: fatal: invalid MYSQMAIL_YEAR_REF: 2026-11 (want YYYY-MM-DD)' 'MYSQMAIL_YEAR_REF=2026-11: exit 100 and why'
+is "$(run env MYSQMAIL_YEAR_REF=2026-02-29 $L):$(err)" \
+  '100:mysqmail-dovecot-logger: fatal: invalid MYSQMAIL_YEAR_REF: 2026-02-29 (want YYYY-MM-DD)' '... and 2026-02-29, no day of 2026'
 # the year a syslog stamp leaves out: at most a day after the reference
 line='Nov 25 01:25:53 host dovecot: pop3(alice@example.com)<1><x>: Disconnected: Logged out top=0/0, retr=1/5, del=0/1, size=5'
 for v in '2024-06-01 2023-11-25' '2024-11-24 2024-11-25'; do
