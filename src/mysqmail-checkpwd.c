@@ -137,9 +137,11 @@ int main (int argc, char const *const *argv)
   if (!conf.lookup)
   {
     if (!auth_succeeded(&conf, &req)) strerr_warnwu("reset the failure count: ", db_error()) ;
-    if (conf.update) auth_request_when(&req) ;
-    if (conf.update && auth_update(conf.update, &req) < 0)
-      strerr_warnwu("record the login: ", auth_query_error()) ;
+    if (conf.update)
+    {
+      auth_request_when(&req) ;
+      if (auth_update(conf.update, &req) < 0) strerr_warnwu("record the login: ", auth_query_error()) ;
+    }
   }
   auth_log(1, &req, conf.lookup ? "userdb-lookup" : 0) ;
   db_close() ;

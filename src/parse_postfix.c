@@ -22,14 +22,14 @@
 #define QIDMAX 32
 #define INSTMAX 64
 
-#define SKIPMAX 16
+#define FILTERMAX 16
 
-static char const *skip[SKIPMAX] ;
-static size_t skiplen[SKIPMAX] ;
-static unsigned int nskip = 0 ;
+static char const *filter[FILTERMAX] ;
+static size_t filterlen[FILTERMAX] ;
+static unsigned int nfilter = 0 ;
 
  /* MYSQMAIL_SKIP_RELAYS: relay= values, separated by spaces or commas */
-static void skip_config (void)
+static void filter_config (void)
 {
   char const *x = getenv("MYSQMAIL_SKIP_RELAYS") ;
   if (!x) return ;
@@ -39,8 +39,8 @@ static void skip_config (void)
     while (*x == ' ' || *x == ',' || *x == '\t') x++ ;
     if (!*x) break ;
     n = strcspn(x, " ,\t") ;
-    if (nskip >= SKIPMAX) strerr_dief1x(100, "MYSQMAIL_SKIP_RELAYS: more than 16 relays") ;
-    skip[nskip] = x ; skiplen[nskip++] = n ;
+    if (nfilter >= FILTERMAX) strerr_dief1x(100, "MYSQMAIL_SKIP_RELAYS: more than 16 relays") ;
+    filter[nfilter] = x ; filterlen[nfilter++] = n ;
     x += n ;
   }
 }
@@ -48,18 +48,18 @@ static void skip_config (void)
 void postfix_config (void)
 {
   msgtab_config(20000, 86400) ;
-  skip_config() ;
+  filter_config() ;
 }
 
  /* "127.0.0.1[127.0.0.1]:10024" is matched by itself and, as content_filter
     writes the next hop, by "[127.0.0.1]:10024" */
 static int skipped (char const *r, size_t len)
 {
-  for (unsigned int i = 0 ; i < nskip ; i++)
+  for (unsigned int i = 0 ; i < nfilter ; i++)
   {
-    size_t n = skiplen[i] ;
-    if (n == len && !memcmp(r, skip[i], n)) return 1 ;
-    if (skip[i][0] == '[' && n < len && !memcmp(r + len - n, skip[i], n)) return 1 ;
+    size_t n = filterlen[i] ;
+    if (n == len && !memcmp(r, filter[i], n)) return 1 ;
+    if (filter[i][0] == '[' && n < len && !memcmp(r + len - n, filter[i], n)) return 1 ;
   }
   return 0 ;
 }
@@ -68,7 +68,7 @@ static int skipped (char const *r, size_t len)
 static int to_filter (char const *s, size_t len)
 {
   char const *e ;
-  if (!nskip || !scan_prefix(s, len, "relay=")) return 0 ;
+  if (!nfilter || !scan_prefix(s, len, "relay=")) return 0 ;
   s += 6 ; len -= 6 ;
   e = scan_find(s, len, ", ", 2) ;
   return skipped(s, e ? (size_t)(e - s) : len) ;
