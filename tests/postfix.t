@@ -6,7 +6,7 @@
 # killed mid-message and caught up from an s6-log logdir; bounds.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/postfix
-plan 39
+plan 43
 export TZ=UTC
 L=$BIN/mysqmail-postfix-logger
 
@@ -204,6 +204,18 @@ fresh_db t_postfix_filter
 copies 40 < "$T_TMP/filter" | MYSQMAIL_SKIP_RELAYS='[127.0.0.1]:12528' $L > /dev/null 2> "$T_TMP/err"
 is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-filter" | scale 40):" \
   'the same, 40 copies interleaved at random: 40 times the totals'
+# SMTP AUTH (postfix-sasl.log, run 5): smtpd's sasl_username= names the
+# login, the envelope sender is what is booked (DESIGN.md); a failed AUTH
+# and an smtpd that could not reach the auth socket book nothing
+fresh_db t_postfix_sasl
+$L < "$D/postfix-sasl.log" > "$T_TMP/out" 2> "$T_TMP/err"
+is "$?:$(cat "$T_TMP/err")" "0:" 'postfix-sasl: exit 0, nothing on stderr'
+cmp -s "$T_TMP/out" "$D/postfix-sasl.log"; ok $? 'postfix-sasl: every line copied out unchanged'
+is "$(traffic)" "$(expected "$D/expected.postfix-sasl")" 'postfix-sasl: the envelope senders booked, not the sasl_username'
+fresh_db t_postfix_sasl
+copies 40 < "$D/postfix-sasl.log" | $L > /dev/null 2> "$T_TMP/err"
+is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-sasl" | scale 40):" \
+  'postfix-sasl: 40 copies interleaved at random: 40 times the totals'
 printf '%s\n' "$q" | MYSQMAIL_SKIP_RELAYS="$(seq 17 | tr '\n' ' ')" $L > /dev/null 2> "$T_TMP/err"
 is "$?:$(cat "$T_TMP/err")" "100:mysqmail-postfix-logger: fatal: MYSQMAIL_SKIP_RELAYS: more than 16 relays" \
   'MYSQMAIL_SKIP_RELAYS with 17 relays: exit 100 and why'
