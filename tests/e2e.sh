@@ -177,13 +177,73 @@ e2e_up() {
     e2e_wait 30 e2e_port $E2E_SINK
 }
 
-# e2e_svscan RUN PATHDIRS: s6-svscan over RUN/svc with a clean environment
-# and PATHDIRS (colon-separated) before the system's; its pid in
-# RUN/svscan.pid, its output in RUN/svscan.log. e2e_down RUN stops it.
+# E2E_SUPERVISOR: what runs RUN/svc, s6 (s6-svscan, the default),
+# daemontools (svscan) or runit (runsvdir); the service directories are
+# the same under each. The e2e_svc_* functions say one thing to a
+# service (DIR, or DIR/log for its logger) in each one's own tool.
+E2E_SUPERVISOR=${E2E_SUPERVISOR:-s6}
+case $E2E_SUPERVISOR in
+  s6) E2E_SCANNER=s6-svscan ;;
+  daemontools) E2E_SCANNER=svscan ;;
+  runit) E2E_SCANNER=runsvdir ;;
+  *) echo "e2e.sh: E2E_SUPERVISOR is s6, daemontools or runit, not $E2E_SUPERVISOR" >&2; exit 100 ;;
+esac
+
+# (command svc: the tests have a function of that name)
+e2e_svc_kill() {  # SIGKILL: the supervisor starts it again
+  case $E2E_SUPERVISOR in
+    s6) s6-svc -k "$1" ;; daemontools) command svc -k "$1" ;; runit) sv kill "$1" > /dev/null ;;
+  esac
+}
+
+e2e_svc_restart() {  # SIGTERM: started again
+  case $E2E_SUPERVISOR in
+    s6) s6-svc -r "$1" ;; daemontools) command svc -t "$1" ;; runit) sv term "$1" > /dev/null ;;
+  esac
+}
+
+e2e_svc_pid() {  # the pid of its process, nothing when it is down
+  case $E2E_SUPERVISOR in
+    s6) s6-svstat -p "$1" 2> /dev/null | grep -v '^-1$' ;;
+    daemontools) svstat "$1" 2> /dev/null | sed -n 's/^[^ ]*: up (pid \([0-9]*\)).*/\1/p' ;;
+    runit) sv status "$1" 2> /dev/null | sed -n 's/^run: [^(]*(pid \([0-9]*\)).*/\1/p' ;;
+  esac
+}
+
+e2e_svc_new() {  # e2e_svc_new DIR OLDPID: up, with a pid that is not OLDPID
+  local p
+  p=$(e2e_svc_pid "$1")
+  [ -n "$p" ] && [ "$p" != "$2" ]
+}
+
+e2e_svc_supervised() {  # its supervisor process is there
+  case $E2E_SUPERVISOR in
+    s6) s6-svok "$1" ;; daemontools) svok "$1" ;; runit) sv status "$1" > /dev/null 2>&1 ;;
+  esac
+}
+
+e2e_svc_exit() {  # down, and its supervisor exits
+  case $E2E_SUPERVISOR in
+    s6) s6-svc -dx "$1" ;; daemontools) command svc -dx "$1" ;;
+    runit) sv -w 20 down "$1" > /dev/null; sv exit "$1" > /dev/null ;;
+  esac
+}
+
+# e2e_svscan RUN PATHDIRS: the scanner over RUN/svc with a clean
+# environment and PATHDIRS (colon-separated) before the system's; its pid
+# in RUN/svscan.pid, its output in RUN/svscan.log. e2e_down RUN stops it.
 e2e_svscan() {
   env -i TZ=UTC PATH="$2:/usr/lib/execline/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-    s6-svscan "$1/svc" < /dev/null > "$1/svscan.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+    $E2E_SCANNER "$1/svc" < /dev/null > "$1/svscan.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   echo $! > "$1/svscan.pid"
+}
+
+e2e_supervised() {  # e2e_supervised RUN: a supervisor of RUN/svc is left
+  local s
+  for s in "$1"/svc/* "$1"/svc/*/log; do
+    [ -d "$s" ] && e2e_svc_supervised "$s" 2> /dev/null && return 0
+  done
+  return 1
 }
 
 e2e_down() {
@@ -191,16 +251,24 @@ e2e_down() {
   d=$1
   if [ -f "$d/svscan.pid" ]; then
     pid=$(cat "$d/svscan.pid")
-    s6-svscanctl -t "$d/svc" 2> /dev/null
-    if ! e2e_wait 20 sh -c "! kill -0 $pid 2> /dev/null"; then
-      # svscan did not finish: take every service down, then kill what
+    if [ "$E2E_SUPERVISOR" = s6 ]; then
+      s6-svscanctl -t "$d/svc" 2> /dev/null
+    else
+      # svscan and runsvdir have no "stop everything": the scanner goes,
+      # then each service, then each logger (it sees EOF and exits)
+      kill "$pid" 2> /dev/null
+      for s in "$d"/svc/*; do e2e_svc_exit "$s" 2> /dev/null; done
+      for s in "$d"/svc/*/log; do [ -d "$s" ] && e2e_svc_exit "$s" 2> /dev/null; done
+    fi
+    if ! e2e_wait 20 sh -c "! kill -0 $pid 2> /dev/null" || ! e2e_wait 20 eval '! e2e_supervised "$d"'; then
+      # not everything finished: take every service down, then kill what
       # is left of them by pid (only what this run started)
       kill "$pid" 2> /dev/null
       left=
       for s in "$d"/svc/*/log "$d"/svc/*; do
-        p=$(s6-svstat -p "$s" 2> /dev/null)
+        p=$(e2e_svc_pid "$s")
         [ "${p:-0}" -gt 0 ] 2> /dev/null && left="$left $p"
-        s6-svc -dx "$s" 2> /dev/null
+        e2e_svc_exit "$s" 2> /dev/null
       done
       sleep 3
       for p in $pid $left; do kill -9 "$p" 2> /dev/null; done

@@ -1,27 +1,28 @@
 #!/bin/sh
 # e2e.t: the whole system for real, as package/demo runs it: Postfix and
-# Dovecot from Debian under s6-svscan with copies of service/postfix and
+# Dovecot from Debian under s6-svscan (or E2E_SUPERVISOR's: the
+# -daemontools.t and -runit.t twins) with copies of service/postfix and
 # service/dovecot, mysqmail-checkpwd as Dovecot's passdb, mails over SMTP
 # with curl, fetched over POP3 and IMAP; the Postfix logger SIGKILLed in
 # the middle. The booked numbers are checked against what Postfix and
 # Dovecot logged (s6-log's logdirs) and what the clients got.
 . "$(dirname "$0")/lib.sh"
-for p in postfix dovecot doveadm s6-svscan curl ss; do
-  command -v $p > /dev/null || { echo "1..0 # SKIP $p is not installed"; exit 0; }
-done
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (Postfix, Dovecot)"; exit 0; }
-plan 24
-export TZ=UTC
 # ports of its own for this run (package/demo keeps 22000 + ...): two
 # runs at once must not deliver into each other
 E2E_PORT_BASE=$((23000 + $$ % 30 * 1000))
 . "$top/tests/e2e.sh"
+for p in postfix dovecot doveadm $E2E_SCANNER curl ss; do
+  command -v $p > /dev/null || { echo "1..0 # SKIP $p is not installed"; exit 0; }
+done
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (Postfix, Dovecot)"; exit 0; }
+plan 25
+export TZ=UTC
 E2E_TOP=$top E2E_BIN=$RBIN
 R=$T_TMP/e2e
 chmod 755 "$T_TMP"   # Postfix, Dovecot and the loggers run as their own users
 trap 'e2e_down "$R" > /dev/null 2>&1; [ -n "${E2E_KEEP:-}" ] && cp -r "$R" /tmp/e2e-kept; t_cleanup' EXIT
 e2e_up "$R"; r=$?
-ok $r 'Postfix, Dovecot and smtp-sink up under s6-svscan, a private MariaDB behind them'
+ok $r "Postfix, Dovecot and smtp-sink up under $E2E_SCANNER, a private MariaDB behind them"
 [ $r = 0 ] || { tail -n 20 "$R/svscan.log" | sed 's/^/# /' >&2; echo 'Bail out! the system did not come up'; exit 1; }
 e2e_send alice@example.com bob@example.com 2000 && e2e_send bob@example.com carol@example.org 5000
 ok $? 'two mails sent over SMTP'
@@ -32,11 +33,13 @@ e2e_wait 30 e2e_sent 2
 # falls just after a third delivery reached the logdir, booked or not.
 cursor() { [ "$(e2e_db -e "SELECT COUNT(*) FROM \`cursor\` WHERE source = 'mysqmail-postfix-logger'")" = 1 ]; }
 e2e_wait 30 cursor
+p=$(e2e_svc_pid "$R/svc/postfix/log")
 e2e_send carol@example.org alice@example.com 800 && e2e_wait 30 e2e_sent 3 &&
-  s6-svc -k "$R/svc/postfix/log" &&
+  e2e_svc_kill "$R/svc/postfix/log" &&
   e2e_send alice@example.com friend@remote.test 3000 && e2e_send someone@outside.test alice@example.com 1200
 ok $? 'a third mail, the Postfix logger SIGKILLed, two more mails sent'
 e2e_wait 30 e2e_sent 5; ok $? 'Postfix logged 5 deliveries (status=sent) into the logdir'
+e2e_wait 20 e2e_svc_new "$R/svc/postfix/log" "$p"; ok $? 'the supervisor started the Postfix logger again (a new pid)'
 e2e_fetch; ok $? 'POP3 as bob and alice (twice), IMAP as carol, authenticated by mysqmail-checkpwd'
 grep -q 'Subject: mysqmail demo' "$R/bob.pop3" && grep -q 'Subject: mysqmail demo' "$R/carol.imap"
 ok $? '... and the messages came back'

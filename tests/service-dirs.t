@@ -1,6 +1,7 @@
 #!/bin/sh
 # service-dirs.t: the service directories tests/e2e.t does not run, run
-# for real under s6-svscan from copies of service/: socklog (s6-socklog
+# for real under s6-svscan (or E2E_SUPERVISOR's: the -daemontools.t and
+# -runit.t twins) from copies of service/: socklog (s6-socklog
 # on a private socket, dropping to nobody) with mysqmail-courier-logger
 # behind it, fed the real Courier lines of tests/fixtures/courier through
 # logger(1), the logger SIGKILLed half-way; pure-ftpd (Debian's, a virtual
@@ -8,13 +9,13 @@
 # user mysqmail, restarted between transfers. The booked numbers are the
 # fixture's hand-worked totals and the sizes curl moved.
 . "$(dirname "$0")/lib.sh"
-for p in s6-svscan s6-socklog s6-envuidgid logger pure-ftpd pure-pw curl ss; do
+. "$top/tests/e2e.sh"   # e2e_wait, e2e_port, E2E_SUPERVISOR
+for p in $E2E_SCANNER s6-socklog s6-envuidgid logger pure-ftpd pure-pw curl ss; do
   command -v $p > /dev/null || { echo "1..0 # SKIP $p is not installed"; exit 0; }
 done
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (s6-setuidgid, pure-ftpd)"; exit 0; }
-plan 13
+plan 16
 export TZ=UTC
-. "$top/tests/e2e.sh"   # e2e_wait, e2e_port
 R=$T_TMP/sv FTP=22121
 e2e_port $FTP && { echo "Bail out! 127.0.0.1:$FTP is taken (another run?)"; exit 1; }
 chmod 755 "$T_TMP"      # the loggers run as mysqmail, Pure-FTPd's user as nobody
@@ -60,9 +61,9 @@ e2e_svscan "$R" "$RBIN"
 trap 'e2e_down "$R" > /dev/null 2>&1; t_cleanup' EXIT
 e2e_wait 20 test -S "$R/syslog.sock" && e2e_wait 20 e2e_port $FTP
 r=$?
-ok $r 's6-socklog and pure-ftpd up under s6-svscan'
+ok $r "s6-socklog and pure-ftpd up under $E2E_SCANNER"
 [ $r = 0 ] || { tail -n 20 "$R/svscan.log" | sed 's/^/# /' >&2; echo 'Bail out! the services did not come up'; exit 1; }
-user() { ps -o user= -p "$(s6-svstat -p "$R/svc/$1")" | tr -d ' '; }
+user() { ps -o user= -p "$(e2e_svc_pid "$R/svc/$1")" | tr -d ' '; }
 is "$(user socklog) $(user socklog/log) $(user pure-ftpd-logger)" 'nobody mysqmail mysqmail' \
   's6-socklog runs as nobody once bound, the loggers as mysqmail'
 
@@ -81,9 +82,12 @@ head -n 30 "$F" | send
 lines() { [ "$(cat "$R"/log/syslog/@* "$R/log/syslog/current" 2>/dev/null | grep -c .)" -ge "$1" ]; }
 e2e_wait 20 lines 30 && e2e_wait 20 cursor
 ok $? 'the first 30 lines booked (a cursor) and in the logdir'
-s6-svc -k "$R/svc/socklog/log"
+p=$(e2e_svc_pid "$R/svc/socklog/log")
+e2e_svc_kill "$R/svc/socklog/log"
 tail -n +31 "$F" | send
 ok $? 'the Courier logger SIGKILLed, the other lines sent'
+e2e_wait 20 e2e_svc_new "$R/svc/socklog/log" "$p"
+ok $? '... and the supervisor started it again (a new pid)'
 nodays() { cut -d' ' -f2-; }
 want=$(expected "$top/tests/fixtures/courier/expected.courier-syslog" | nodays)
 settled() { [ "$(traffic_here | nodays)" = "$want" ]; }
@@ -107,14 +111,20 @@ ftprow() { db -e "SELECT domain, localpart, bytes_in, bytes_out, count_in, count
 counts() { [ "$(db -e "SELECT count_in, count_out FROM traffic WHERE service = 'ftp'" | tr '\t' ' ')" = "$1 $2" ]; }
 e2e_wait 20 counts 1 1
 is "$(ftprow)" "example.com dave 3000 3000 1 1" 'ftp: one upload, one download, the sizes curl moved'
-s6-svc -r "$R/svc/pure-ftpd-logger"
+p=$(e2e_svc_pid "$R/svc/pure-ftpd-logger")
+e2e_svc_restart "$R/svc/pure-ftpd-logger"
+e2e_wait 20 e2e_svc_new "$R/svc/pure-ftpd-logger" "$p"
+ok $? 'pure-ftpd-logger stopped with SIGTERM and started again'
 ftp -T "$R/files/b" "ftp://127.0.0.1:$FTP/"
 e2e_wait 20 counts 2 1
 is "$(ftprow)" "example.com dave $((3000 + $(wc -c < "$R/files/b"))) 3000 2 1" \
   'the logger restarted, another upload: booked once, the first two not again'
 # SIGKILLed, started again, and a download after: once that is booked,
 # the restarted logger has read everything before it
-s6-svc -k "$R/svc/pure-ftpd-logger"
+p=$(e2e_svc_pid "$R/svc/pure-ftpd-logger")
+e2e_svc_kill "$R/svc/pure-ftpd-logger"
+e2e_wait 20 e2e_svc_new "$R/svc/pure-ftpd-logger" "$p"
+ok $? 'pure-ftpd-logger SIGKILLed and started again'
 ftp -o "$R/files/b.back" "ftp://127.0.0.1:$FTP/b" && e2e_wait 20 counts 2 2
 is "$(ftprow)" "example.com dave 4500 $((3000 + $(wc -c < "$R/files/b.back"))) 2 2" \
   'the logger SIGKILLed and started again, a download: it alone booked, nothing twice'

@@ -1,6 +1,7 @@
 #!/bin/sh
 # service-pop3.t: copies of service/pop3 and service/mysqmail-spool run
-# under s6-svscan as they are: tcpserver -> qmail-popup -> mysqmail-checkpwd
+# under s6-svscan (or E2E_SUPERVISOR's: the -daemontools.t and -runit.t
+# twins) as they are: tcpserver -> qmail-popup -> mysqmail-checkpwd
 # -> s6-envdir env-meter -> mysqmail-meter pop3 -> qmail-pop3d, and the
 # spool booked by mysqmail-spool. qmail is not in Debian: qmail-popup is a
 # few lines of sh here (CAPA, USER, PASS, the request on fd 3, as qmail's
@@ -9,13 +10,13 @@
 # login, and the server must have run as the mailbox's uid without any
 # MYSQMAIL_* variable.
 . "$(dirname "$0")/lib.sh"
-for p in s6-svscan tcpserver curl ss perl; do
+. "$top/tests/e2e.sh"   # e2e_wait, e2e_port, E2E_SUPERVISOR
+for p in $E2E_SCANNER tcpserver curl ss perl; do
   command -v $p > /dev/null || { echo "1..0 # SKIP $p is not installed"; exit 0; }
 done
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (tcpserver chain dropping to the mailbox's uid)"; exit 0; }
-plan 9
+plan 10
 export TZ=UTC
-. "$top/tests/e2e.sh"   # e2e_wait, e2e_port
 R=$T_TMP/p3 PORT=22111
 e2e_port $PORT && { echo "Bail out! 127.0.0.1:$PORT is taken (another run?)"; exit 1; }
 chmod 755 "$T_TMP"
@@ -94,7 +95,7 @@ e2e_svscan "$R" "$R/bin:$RBIN"
 trap 'e2e_down "$R" > /dev/null 2>&1; t_cleanup' EXIT
 e2e_wait 20 e2e_port $PORT
 r=$?
-ok $r 'tcpserver up under s6-svscan (service/pop3/run)'
+ok $r "tcpserver up under $E2E_SCANNER (service/pop3/run)"
 [ $r = 0 ] || { tail -n 20 "$R/svscan.log" | sed 's/^/# /' >&2; echo 'Bail out! pop3 did not come up'; exit 1; }
 
 timeout 20 curl -s -u 'bob@example.org:bob pass' "pop3://127.0.0.1:$PORT/2" > "$R/got"
@@ -107,7 +108,10 @@ is $? 67 'a wrong password: login denied'
 
 # the meter has no database account: the session is in the spool until
 # mysqmail-spool runs (a restart of its service runs it at once)
-s6-svc -r "$R/svc/mysqmail-spool"
+p=$(e2e_svc_pid "$R/svc/mysqmail-spool")
+e2e_svc_restart "$R/svc/mysqmail-spool"
+e2e_wait 20 e2e_svc_new "$R/svc/mysqmail-spool" "$p"
+ok $? 'mysqmail-spool restarted (SIGTERM, a new pid)'
 row() { db -e "SELECT bytes_in, bytes_out, count_in, count_out, logins FROM traffic WHERE service = 'pop3' AND domain = 'example.org' AND localpart = 'bob'" | tr '\t' ' '; }
 booked() { [ -n "$(row)" ]; }
 e2e_wait 30 booked

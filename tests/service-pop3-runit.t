@@ -1,0 +1,3 @@
+#!/bin/sh
+# service-pop3.t under runit's runsvdir: the same service directories, another supervisor
+E2E_SUPERVISOR=runit exec sh "$(dirname "$0")/service-pop3.t"
