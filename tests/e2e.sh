@@ -135,6 +135,21 @@ service pop3-login {
 EOF
 }
 
+# e2e_copy NAME RUN PASSWORD: service/NAME (from E2E_TOP) copied to
+# RUN/svc, its logdirs (/var/log/mysqmail/X) moved to RUN/log/X, and every
+# env/ with a database account pointed at RUN/db/sock with PASSWORD
+e2e_copy() {
+  local e f
+  cp -R "$E2E_TOP/service/$1" "$2/svc/$1"
+  grep -rl /var/log/mysqmail "$2/svc/$1" | while read -r f; do sed -i "s|/var/log/mysqmail/|$2/log/|" "$f"; done
+  for e in "$2/svc/$1/env" "$2/svc/$1/log/env"; do
+    [ -f "$e/MYSQMAIL_USER" ] || continue
+    echo "$2/db/sock" > "$e/MYSQMAIL_SOCKET"
+    echo "$3" > "$e/MYSQMAIL_PASSWORD"; chmod 600 "$e/MYSQMAIL_PASSWORD"
+    echo UTC > "$e/TZ"
+  done
+}
+
 # a copy of service/NAME whose logger books into this run's database
 e2e_service() {
   local s e
@@ -232,9 +247,10 @@ e2e_svc_exit() {  # down, and its supervisor exits
 # e2e_svscan RUN PATHDIRS: the scanner over RUN/svc with a clean
 # environment and PATHDIRS (colon-separated) before the system's; its pid
 # in RUN/svscan.pid, its output in RUN/svscan.log. e2e_down RUN stops it.
+# E2E_WRAP: a command the scanner runs under (it ends with exec "$@").
 e2e_svscan() {
   env -i TZ=UTC PATH="$2:/usr/lib/execline/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-    $E2E_SCANNER "$1/svc" < /dev/null > "$1/svscan.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+    ${E2E_WRAP:-} $E2E_SCANNER "$1/svc" < /dev/null > "$1/svscan.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   echo $! > "$1/svscan.pid"
 }
 

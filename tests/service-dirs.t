@@ -32,18 +32,8 @@ pw=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 db -e "CREATE USER 'mysqmail-logger'@'localhost' IDENTIFIED BY '$pw';
   GRANT mysqmail_logger TO 'mysqmail-logger'@'localhost'; SET DEFAULT ROLE mysqmail_logger FOR 'mysqmail-logger'@'localhost'"
 
-# svc NAME: a copy of service/NAME, its database account and its logdirs
-# under $R (every /var/log/mysqmail/X becomes $R/log/X)
-svc() {
-  cp -R "$top/service/$1" "$R/svc/$1"
-  grep -rl /var/log/mysqmail "$R/svc/$1" | while read -r f; do sed -i "s|/var/log/mysqmail/|$R/log/|" "$f"; done
-  for e in "$R/svc/$1/env" "$R/svc/$1/log/env"; do
-    [ -f "$e/MYSQMAIL_USER" ] || continue
-    echo "$R/db/sock" > "$e/MYSQMAIL_SOCKET"
-    echo "$pw" > "$e/MYSQMAIL_PASSWORD"; chmod 600 "$e/MYSQMAIL_PASSWORD"
-    echo UTC > "$e/TZ"
-  done
-}
+E2E_TOP=$top
+svc() { e2e_copy "$1" "$R" "$pw"; }
 svc socklog
 echo "$R/syslog.sock" > "$R/svc/socklog/env/SOCKLOG_SOCKET"
 svc pure-ftpd

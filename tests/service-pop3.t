@@ -74,14 +74,8 @@ exec "$TBIN/test-pop3d" -l "$R/seen/bytes" "\$1"
 EOF
 chmod 755 "$R/bin/qmail-popup" "$R/bin/qmail-pop3d"
 
-svc() {
-  cp -R "$top/service/$1" "$R/svc/$1"
-  grep -rl /var/log/mysqmail "$R/svc/$1" | while read -r f; do sed -i "s|/var/log/mysqmail/|$R/log/|" "$f"; done
-  e=$R/svc/$1/env
-  echo "$R/db/sock" > "$e/MYSQMAIL_SOCKET"
-  echo "$pw" > "$e/MYSQMAIL_PASSWORD"; chmod 600 "$e/MYSQMAIL_PASSWORD"
-  echo UTC > "$e/TZ"
-}
+E2E_TOP=$top
+svc() { e2e_copy "$1" "$R" "$pw"; }
 svc pop3
 echo 127.0.0.1 > "$R/svc/pop3/env/POP3_IP"
 echo $PORT > "$R/svc/pop3/env/POP3_PORT"
