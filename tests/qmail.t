@@ -1,16 +1,16 @@
 #!/bin/sh
 # qmail.t: qmail-send's log (multilog/s6-log labels, and splogger's
-# syslog form) and the qmail-pop3d patch's traffic lines through
+# syslog form; qmail-live.log is a real qmail-send's, make-live.sh) and the qmail-pop3d patch's traffic lines through
 # mysqmail-qmail-logger: lines out unchanged, the hand-worked totals, the
 # lines of many messages interleaved, every cut point replayed, a week-long
 # deferral, the bounds.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/qmail
-plan 19
+plan 25
 export TZ=UTC
 L=$BIN/mysqmail-qmail-logger
 
-for b in qmail-send qmail-send-splogger; do
+for b in qmail-send qmail-send-splogger qmail-live; do
   f=$D/$b.log
   fresh_db t_qmail
   $L < "$f" > "$T_TMP/out" 2> "$T_TMP/err"
@@ -21,7 +21,7 @@ done
 
 # 30 qmail-sends' worth of messages: message and delivery numbers renamed
 # per copy, the copies' lines interleaved at random (each keeps its order)
-for b in qmail-send qmail-send-splogger; do
+for b in qmail-send qmail-send-splogger qmail-live; do
   fresh_db t_qmail_many
   c=1
   while [ $c -le 30 ]; do
@@ -36,12 +36,14 @@ for b in qmail-send qmail-send-splogger; do
 done
 
 # cut after every line, then the whole log again
-n=$(wc -l < "$D/qmail-send.log")
-fresh_db t_qmail_cut
-: > "$T_TMP/cuterr"
-bad=$(cut_everywhere "$L" "$D/qmail-send.log" "$D/expected.qmail-send")
-is "$bad" "" "cut after each of the $((n - 1)) lines, then the whole log again: the totals once every time"
-is "$(cat "$T_TMP/cuterr")" "" '... and nothing on stderr'
+for b in qmail-send qmail-live; do
+  n=$(wc -l < "$D/$b.log")
+  fresh_db t_qmail_cut
+  : > "$T_TMP/cuterr"
+  bad=$(cut_everywhere "$L" "$D/$b.log" "$D/expected.$b")
+  is "$bad" "" "$b: cut after each of the $((n - 1)) lines, then the whole log again: the totals once every time"
+  is "$(cat "$T_TMP/cuterr")" "" '... and nothing on stderr'
+done
 
 # the qmail-pop3d patch's lines: pop3 traffic and the last login
 fresh_db t_qmail_pop3d
