@@ -6,7 +6,7 @@
 # deferral, the bounds.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/qmail
-plan 25
+plan 26
 export TZ=UTC
 L=$BIN/mysqmail-qmail-logger
 
@@ -54,6 +54,13 @@ is "$(traffic)" "$(expected "$D/expected.qmail-pop3d")" 'qmail-pop3d: traffic li
 is "$(sql -e "SELECT domain, localpart, last_login, IFNULL(last_login_ip, 'NULL'), last_login_service FROM mailbox ORDER BY domain" | tr '\t' ' ')" \
 "example.com alice 2026-11-25 11:01:22 NULL pop3
 example.org bob 2026-11-25 11:01:15 2001:db8::5 pop3" 'qmail-pop3d: last login time, address (none for ip=-) and service'
+
+# a real patched qmail-pop3d behind tcpserver, qmail-popup and
+# mysqmail-checkpwd (make-live.sh): its log as the logger -t labelled it
+fresh_db t_qmail_pop3d_live
+$L < "$D/qmail-pop3d-live.log" > /dev/null 2> "$T_TMP/err"
+is "$(traffic):$(cat "$T_TMP/err")" "2026-12-03 pop3 example.com carol 20 1685 0 1 1:" \
+  'the patched qmail-pop3d in a whole qmail chain: the bytes its client sent (20) and got (1685), one RETR, one login'
 
 # the line a real patched qmail-pop3d printed, labelled as its log would be
 fresh_db t_qmail_pop3d_real
