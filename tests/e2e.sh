@@ -31,17 +31,27 @@ e2e_wait() {  # e2e_wait SECONDS CMD...: until CMD succeeds
   done
 }
 
+# e2e_db_up RUN ROLE...: a MariaDB of its own in RUN/db, sql/ (from
+# E2E_TOP) loaded into the database mysqmail, and for each ROLE an account
+# mysqmail-ROLE with the role mysqmail_ROLE, all with the password it
+# leaves in E2E_DBPW
+e2e_db_up() {
+  local d r
+  d=$1; shift
+  mariadb_start "$d/db" || return 1
+  mariadb --no-defaults -S "$d/db/sock" -u root -e 'DROP DATABASE IF EXISTS mysqmail; CREATE DATABASE mysqmail'
+  mariadb --no-defaults -S "$d/db/sock" -u root mysqmail < "$E2E_TOP/sql/mysqmail.sql" || return 1
+  mariadb --no-defaults -S "$d/db/sock" -u root mysqmail < "$E2E_TOP/sql/grants.sql" || return 1
+  E2E_DBPW=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+  for r; do
+    mariadb --no-defaults -S "$d/db/sock" -u root mysqmail -e "CREATE USER IF NOT EXISTS 'mysqmail-$r'@'localhost' IDENTIFIED BY '$E2E_DBPW';
+      GRANT mysqmail_$r TO 'mysqmail-$r'@'localhost'; SET DEFAULT ROLE mysqmail_$r FOR 'mysqmail-$r'@'localhost'" || return 1
+  done
+}
+
 e2e_database() {
   local pw
-  mariadb_start "$E2E/db" || return 1
-  mariadb --no-defaults -S "$E2E/db/sock" -u root -e 'DROP DATABASE IF EXISTS mysqmail; CREATE DATABASE mysqmail'
-  e2e_db < "$E2E_TOP/sql/mysqmail.sql"
-  e2e_db < "$E2E_TOP/sql/grants.sql"
-  E2E_DBPW=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-  for r in logger auth report; do
-    e2e_db -e "CREATE USER IF NOT EXISTS 'mysqmail-$r'@'localhost' IDENTIFIED BY '$E2E_DBPW';
-      GRANT mysqmail_$r TO 'mysqmail-$r'@'localhost'; SET DEFAULT ROLE mysqmail_$r FOR 'mysqmail-$r'@'localhost'"
-  done
+  e2e_db_up "$E2E" logger auth report || return 1
   e2e_db -e "INSERT INTO domain VALUES ('example.com'), ('example.org')"
   for m in alice@example.com bob@example.com carol@example.org; do
     l=${m%@*} d=${m#*@}

@@ -142,6 +142,18 @@ cut_everywhere() {
   echo "$bad"
 }
 
+# cut_check DB LOGGER LOG EXPECTED WHAT: cut_everywhere in a fresh
+# database DB, as one test (WHAT begins its name); the runs' stderr is
+# left in $T_TMP/cuterr for the caller to look at
+cut_check() {
+  local n bad
+  n=$(wc -l < "$3")
+  fresh_db "$1"
+  : > "$T_TMP/cuterr"
+  bad=$(cut_everywhere "$2" "$3" "$4")
+  is "$bad" "" "${5}cut after each of the $((n - 1)) lines, then the whole log again: the totals once every time"
+}
+
 # interleave SEED FILE...: the lines of all FILEs mixed at random, each
 # file's own lines kept in their order (many messages' lines interleaved)
 interleave() {

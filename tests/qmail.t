@@ -37,11 +37,7 @@ done
 
 # cut after every line, then the whole log again
 for b in qmail-send qmail-live; do
-  n=$(wc -l < "$D/$b.log")
-  fresh_db t_qmail_cut
-  : > "$T_TMP/cuterr"
-  bad=$(cut_everywhere "$L" "$D/$b.log" "$D/expected.$b")
-  is "$bad" "" "$b: cut after each of the $((n - 1)) lines, then the whole log again: the totals once every time"
+  cut_check t_qmail_cut "$L" "$D/$b.log" "$D/expected.$b" "$b: "
   is "$(cat "$T_TMP/cuterr")" "" '... and nothing on stderr'
 done
 

@@ -39,15 +39,10 @@ mkdir -p "$R/svc" "$R/log" "$R/etc" "$R/run" "$R/home"
 id mysqmail > /dev/null 2>&1 || useradd -r -M -d /nonexistent -s /usr/sbin/nologin mysqmail
 chown mysqmail "$R/log"
 
-mariadb_start "$R/db" || { echo 'Bail out! cannot start MariaDB'; exit 1; }
+E2E_TOP=$top
+e2e_db_up "$R" logger auth || { echo 'Bail out! cannot start MariaDB'; exit 1; }
+pw=$E2E_DBPW
 db() { mariadb --no-defaults -S "$R/db/sock" -u root -N -B mysqmail "$@"; }
-mariadb --no-defaults -S "$R/db/sock" -u root -e 'CREATE DATABASE mysqmail'
-db < "$top/sql/mysqmail.sql"; db < "$top/sql/grants.sql"
-pw=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-for r in logger auth; do
-  db -e "CREATE USER 'mysqmail-$r'@'localhost' IDENTIFIED BY '$pw';
-    GRANT mysqmail_$r TO 'mysqmail-$r'@'localhost'; SET DEFAULT ROLE mysqmail_$r FOR 'mysqmail-$r'@'localhost'"
-done
 # two mailboxes, SHA-512 crypt hashes (Courier checks them itself), Maildirs
 # with messages of 600 and 2500 bytes
 db -e "INSERT INTO domain VALUES ('example.org')"
@@ -79,7 +74,6 @@ exec "\$@"
 EOF
 chmod 755 "$R/in-namespace"
 
-E2E_TOP=$top
 for s in courier-authdaemon courier-imapd courier-pop3d; do e2e_copy $s "$R" "$pw"; done
 for s in courier-imapd courier-pop3d; do mkdir -p "$R/log/$s"; chown mysqmail "$R/log/$s"; done
 echo 127.0.0.1 > "$R/svc/courier-imapd/env/COURIER_ADDRESS"

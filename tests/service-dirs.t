@@ -24,15 +24,11 @@ id mysqmail > /dev/null 2>&1 || useradd -r -M -d /nonexistent -s /usr/sbin/nolog
 chown mysqmail "$R/log"
 
 # a MariaDB of its own: package/check's socket is in a 0700 directory
-mariadb_start "$R/db" || { echo 'Bail out! cannot start MariaDB'; exit 1; }
-db() { mariadb --no-defaults -S "$R/db/sock" -u root -N -B mysqmail "$@"; }
-mariadb --no-defaults -S "$R/db/sock" -u root -e 'CREATE DATABASE mysqmail'
-db < "$top/sql/mysqmail.sql"; db < "$top/sql/grants.sql"
-pw=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-db -e "CREATE USER 'mysqmail-logger'@'localhost' IDENTIFIED BY '$pw';
-  GRANT mysqmail_logger TO 'mysqmail-logger'@'localhost'; SET DEFAULT ROLE mysqmail_logger FOR 'mysqmail-logger'@'localhost'"
-
 E2E_TOP=$top
+e2e_db_up "$R" logger || { echo 'Bail out! cannot start MariaDB'; exit 1; }
+pw=$E2E_DBPW
+db() { mariadb --no-defaults -S "$R/db/sock" -u root -N -B mysqmail "$@"; }
+
 svc() { e2e_copy "$1" "$R" "$pw"; }
 svc socklog
 echo "$R/syslog.sock" > "$R/svc/socklog/env/SOCKLOG_SOCKET"

@@ -29,15 +29,10 @@ printf 'Subject: one\r\n\r\nhello\r\n' > "$R/home/bob/Maildir/1"
 head -c 3000 /dev/urandom | od -An -tx1 -v | tr -d ' ' | sed 's/$/\r/' > "$R/home/bob/Maildir/2"
 chown -R 65534:65534 "$R/home/bob"
 
-mariadb_start "$R/db" || { echo 'Bail out! cannot start MariaDB'; exit 1; }
+E2E_TOP=$top
+e2e_db_up "$R" auth meter || { echo 'Bail out! cannot start MariaDB'; exit 1; }
+pw=$E2E_DBPW
 db() { mariadb --no-defaults -S "$R/db/sock" -u root -N -B mysqmail "$@"; }
-mariadb --no-defaults -S "$R/db/sock" -u root -e 'CREATE DATABASE mysqmail'
-db < "$top/sql/mysqmail.sql"; db < "$top/sql/grants.sql"
-pw=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-for r in auth meter; do
-  db -e "CREATE USER 'mysqmail-$r'@'localhost' IDENTIFIED BY '$pw';
-    GRANT mysqmail_$r TO 'mysqmail-$r'@'localhost'; SET DEFAULT ROLE mysqmail_$r FOR 'mysqmail-$r'@'localhost'"
-done
 db -e "INSERT INTO domain VALUES ('example.org');
   INSERT INTO mailbox (domain, localpart, password, home, uid, gid, active) VALUES
   ('example.org', 'bob', '$(perl -e 'print crypt("bob pass", q($6$mysqmail$))')', '$R/home/bob', 65534, 65534, 1)"
@@ -74,7 +69,6 @@ exec "$TBIN/test-pop3d" -l "$R/seen/bytes" "\$1"
 EOF
 chmod 755 "$R/bin/qmail-popup" "$R/bin/qmail-pop3d"
 
-E2E_TOP=$top
 svc() { e2e_copy "$1" "$R" "$pw"; }
 svc pop3
 echo 127.0.0.1 > "$R/svc/pop3/env/POP3_IP"
