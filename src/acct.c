@@ -169,15 +169,13 @@ void acct_loginrow_get (uint32_t n, acct_loginrow *r)
   size_t len ;
   char const *k = keytab_key(&logins, n, &len) ;
   logininfo const *p = genalloc_s(logininfo, &logindata) + n ;
-  struct tm tm ;
   r->domain = k ;
   r->domainlen = strlen(k) ;
   r->local = k + r->domainlen + 1 ;
   r->locallen = len - r->domainlen - 1 ;
   r->service = p->service ;
   memcpy(r->ip, p->ip, sizeof(r->ip)) ;
-  if (!localtime_r(&p->when, &tm) || !strftime(r->when, sizeof(r->when), "%Y-%m-%d %H:%M:%S", &tm))
-    memcpy(r->when, "1970-01-01 00:00:00", 20) ;
+  if (!localtime_fmt(r->when, p->when)) memcpy(r->when, "1970-01-01 00:00:00", LOCALTIME_FMT) ;
 }
 
 int acct_domain_add (char const *s, size_t len)

@@ -74,7 +74,7 @@ struct acct_loginrow_s
   size_t domainlen ;
   char const *local ;
   size_t locallen ;
-  char when[20] ;          /* YYYY-MM-DD HH:MM:SS, local time */
+  char when[LOCALTIME_FMT] ;   /* YYYY-MM-DD HH:MM:SS, local time */
   char ip[46] ;
   unsigned int service ;
 } ;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/gccattributes.h>
+#include "logline.h"
 
 #define AUTH_EXIT_BAD 1       /* bad login or password, refused */
 #define AUTH_EXIT_MISUSE 2    /* no fd 3, malformed request, no program */
@@ -49,7 +50,7 @@ struct authreq_s
   int hasat ;                  /* the login named a domain, or one was added */
   char const *rip ;            /* remote address or 0 */
   char const *service ;        /* pop3, imap... or 0 */
-  char when[20] ;              /* now, local time, YYYY-MM-DD HH:MM:SS: %t */
+  char when[LOCALTIME_FMT] ;   /* now, local time, YYYY-MM-DD HH:MM:SS: %t */
 } ;
 #define AUTHREQ_ZERO { .len = 0, .password = 0, .passwordlen = 0, .timestamp = "", .timestamplen = 0, .user = STRALLOC_ZERO, .localpartlen = 0, .domain = "", .domainlen = 0, .hasat = 0, .rip = 0, .service = 0, .when = "" }
 

@@ -115,9 +115,7 @@ static char const *byport (char const *port)
     time zone). Only after a success: reading the zone costs. */
 void auth_request_when (authreq *r)
 {
-  time_t now = time(0) ;
-  struct tm tm ;
-  if (!localtime_r(&now, &tm) || !strftime(r->when, sizeof(r->when), "%Y-%m-%d %H:%M:%S", &tm)) r->when[0] = 0 ;
+  if (!localtime_fmt(r->when, time(0))) r->when[0] = 0 ;
 }
 
  /* the remote address as tcpserver, s6-tcpserver and Dovecot say it,

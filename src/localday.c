@@ -33,6 +33,13 @@ int localday_get (localday *d, time_t t)
   return 1 ;
 }
 
+ /* the DATETIME MariaDB takes, in this host's time zone: last_login */
+int localtime_fmt (char *s, time_t t)
+{
+  struct tm tm ;
+  return localtime_r(&t, &tm) && strftime(s, LOCALTIME_FMT, "%Y-%m-%d %H:%M:%S", &tm) ;
+}
+
  /* n digits; a NUL is not one, so a short string stops here */
 static int digits (char const *s, unsigned int n, unsigned int *v)
 {

@@ -47,6 +47,9 @@ struct localday_s
 extern int localday_get (localday *, time_t) ;
 extern time_t localtime_make (int, int, int, int, int, int) ;
 extern time_t utctime_make (int, int, int, int, int, int) ;
+ /* YYYY-MM-DD HH:MM:SS in local time, into LOCALTIME_FMT bytes; 0 if not */
+#define LOCALTIME_FMT 20
+extern int localtime_fmt (char *, time_t) ;
  /* YYYY-MM-DD (a real day, year 1 on) and YYYY-MM, the whole string; 0 if not */
 extern int day_scan (char const *, unsigned int *, unsigned int *, unsigned int *) ;
 extern int month_scan (char const *, unsigned int *, unsigned int *) ;

@@ -82,9 +82,8 @@ static int send_traffic (meter const *s, addr const *a, char const *day)
 
 static int send_login (meter const *s, addr const *a)
 {
-  char when[20] ;
-  struct tm tm ;
-  if (!localtime_r(&s->when, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm)) return 1 ;
+  char when[LOCALTIME_FMT] ;
+  if (!localtime_fmt(when, s->when)) return 1 ;
   q.len = 0 ;
   if (!db_catstr(&q, "UPDATE mailbox SET last_login = '")
    || !db_catstr(&q, when)
