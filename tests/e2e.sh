@@ -146,8 +146,9 @@ EOF
 }
 
 # e2e_copy NAME RUN PASSWORD: service/NAME (from E2E_TOP) copied to
-# RUN/svc, its logdirs (/var/log/mysqmail/X) moved to RUN/log/X, and every
-# env/ with a database account pointed at RUN/db/sock with PASSWORD
+# RUN/svc, its logdirs (/var/log/mysqmail/X) moved to RUN/log/X, every
+# env/ with a database account pointed at RUN/db/sock with PASSWORD, and
+# the logger's MYSQMAIL_LOGDIR made, owned by mysqmail
 e2e_copy() {
   local e f
   cp -R "$E2E_TOP/service/$1" "$2/svc/$1"
@@ -158,21 +159,8 @@ e2e_copy() {
     echo "$3" > "$e/MYSQMAIL_PASSWORD"; chmod 600 "$e/MYSQMAIL_PASSWORD"
     echo UTC > "$e/TZ"
   done
-}
-
-# a copy of service/NAME whose logger books into this run's database
-e2e_service() {
-  local s e
-  s=$E2E/svc/$1
-  cp -R "$E2E_TOP/service/$1" "$s"
-  e=$s/log/env
-  echo "$E2E/db/sock" > "$e/MYSQMAIL_SOCKET"
-  echo mysqmail-logger > "$e/MYSQMAIL_USER"
-  echo "$E2E_DBPW" > "$e/MYSQMAIL_PASSWORD"; chmod 600 "$e/MYSQMAIL_PASSWORD"
-  echo "$E2E/log/$1" > "$e/MYSQMAIL_LOGDIR"
-  echo UTC > "$e/TZ"
-  mkdir -p "$E2E/log/$1"
-  chown mysqmail "$E2E/log/$1"
+  e=$2/svc/$1/log/env/MYSQMAIL_LOGDIR
+  if [ -s "$e" ]; then install -d -o mysqmail "$(cat "$e")"; fi
 }
 
 e2e_up() {
@@ -190,9 +178,9 @@ e2e_up() {
   e2e_database || return 1
   e2e_postfix_conf
   e2e_dovecot_conf
-  e2e_service postfix
+  e2e_copy postfix "$E2E" "$E2E_DBPW"
   echo "$E2E/postfix/conf" > "$E2E/svc/postfix/env/POSTFIX_CONFIG"
-  e2e_service dovecot
+  e2e_copy dovecot "$E2E" "$E2E_DBPW"
   echo "$E2E/dovecot/dovecot.conf" > "$E2E/svc/dovecot/env/DOVECOT_CONFIG"
   mkdir -p "$E2E/svc/smtp-sink"
   printf '#!/bin/sh\nexec smtp-sink -u nobody 127.0.0.1:%s 100\n' $E2E_SINK > "$E2E/svc/smtp-sink/run"

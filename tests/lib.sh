@@ -11,8 +11,9 @@ TBIN=${MYSQMAIL_TESTBIN:-$top/compile}
 
 # The Dovecot, Courier and Postfix fixtures' syslog stamps carry no year
 # and were written on 2026-11-25 (postfix.t sets 2026-12-03 for
-# postfix-filter.log): their year is that one whatever the clock says. Live daemons' lines are
-# read by loggers under s6-svscan, whose environment is a clean one.
+# postfix-filter.log): their year is that one whatever the clock says.
+# Live daemons' lines are read by loggers under s6-svscan, whose
+# environment is a clean one.
 export MYSQMAIL_YEAR_REF=2026-11-25
 
 T_N=0

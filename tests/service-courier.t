@@ -75,7 +75,6 @@ EOF
 chmod 755 "$R/in-namespace"
 
 for s in courier-authdaemon courier-imapd courier-pop3d; do e2e_copy $s "$R" "$pw"; done
-for s in courier-imapd courier-pop3d; do mkdir -p "$R/log/$s"; chown mysqmail "$R/log/$s"; done
 echo 127.0.0.1 > "$R/svc/courier-imapd/env/COURIER_ADDRESS"
 echo $IMAP > "$R/svc/courier-imapd/env/COURIER_PORT"
 echo 127.0.0.1 > "$R/svc/courier-pop3d/env/COURIER_ADDRESS"
