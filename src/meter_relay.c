@@ -4,12 +4,12 @@
    a side that cannot be written to any more is closed on its producer, so
    that a client hang-up reaches the server as EPIPE or SIGPIPE. The
    session is over once the server has exited and its output is drained.
-   What nobody needs to look at moves with splice(), without a copy
-   through our memory: IMAP commands from the socket to the server's pipe,
-   POP3 answers from the server's pipe to the socket (only the client's
-   RETRs are counted), and the literals in IMAP answers once the scanner
-   has read their announced length (message bodies); the rest is read,
-   scanned and written.
+   IMAP commands from the socket to the server's pipe move with splice(),
+   without a copy through our memory. The server's output is read and
+   written in chunks of up to 1 MB: splice() from its pipe to the socket
+   was slower (on Linux 6.18, 100 MB FETCHed on 2 CPUs, 1.37-1.55 times
+   the bare server against 1.05-1.30 read and written; the pages it hands
+   to the socket are freed far from where the pipe allocated them).
    Better still, when nothing in the server's output needs looking at
    (POP3) and our stdout is a TCP socket, the server gets that socket as
    its stdout and writes to the client itself: the kernel's counters tell
@@ -33,7 +33,7 @@
 #include "acct.h"
 #include "meter.h"
 
-#define BUFSIZE 131072
+#define BUFSIZE 1048576
 #define PIPESIZE 1048576
 #define SPLICEMAX 1048576
 
@@ -121,11 +121,8 @@ static void dowrite (way *w)
 
 static size_t splicing (way const *w)
 {
-  if (w->nosplice || w->start != w->end) return 0 ;
-  if (w == &up) return scan.service == SERVICE_POP3 ? 0 : SPLICEMAX ;
-  if (scan.service == SERVICE_POP3) return SPLICEMAX ;
-   /* IMAP: the rest of a literal the scanner has already seen announced */
-  return scan.literal < SPLICEMAX ? scan.literal : SPLICEMAX ;
+  if (w != &up || w->nosplice || w->start != w->end) return 0 ;
+  return scan.service == SERVICE_POP3 ? 0 : SPLICEMAX ;
 }
 
 static void dosplice (way *w, size_t max)
@@ -144,12 +141,7 @@ static void dosplice (way *w, size_t max)
     close_out(w) ;
     return ;
   }
-  if (w == &up) m->bytes_in += r ;
-  else
-  {
-    m->bytes_out += r ;
-    if (scan.service != SERVICE_POP3) scan.literal -= r ;
-  }
+  m->bytes_in += r ;
 }
 
 static void bigpipe (int fd)

@@ -100,7 +100,7 @@ is "$(row imap imap)" "$(size "$T_TMP/imapin") $(size "$I") 0 6 1" 'imap: 6 mess
 USER=imap1@example.org $M imap sh -c 'cat > /dev/null; exec dd if="$0" bs=1 status=none' "$I" < "$T_TMP/imapin" | cat > "$T_TMP/imapout1"
 is "$(row imap1 imap)" "$(size "$T_TMP/imapin") $(size "$I") 0 6 1" 'imap: the same fed one byte at a time'
 cmp -s "$I" "$T_TMP/imapout1"; ok $? 'imap: one byte at a time, into a pipe: relayed unchanged'
- # a 2 MB literal (moved by splice once announced) full of fake responses,
+ # a 2 MB literal (two reads of the 1 MB buffer at least) full of fake responses,
  # in 1000-byte writes, then a second response: both counted, no fake one
 I2=$T_TMP/imapbig
 { for i in $(seq 100); do printf '\r\n* 9 FETCH (BODY[] {3}\r\nabc)\r\n'; done; head -c 2000000 /dev/zero; } > "$T_TMP/lit"
