@@ -119,6 +119,7 @@ static void dowrite (way *w)
   }
 }
 
+ /* only client data to an IMAP server: POP3 commands are read for RETRs */
 static size_t splicing (way const *w)
 {
   if (w != &up || w->nosplice || w->start != w->end) return 0 ;
