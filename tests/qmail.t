@@ -1,6 +1,7 @@
 #!/bin/sh
 # qmail.t: qmail-send's log (multilog/s6-log labels, and splogger's
-# syslog form; qmail-live.log is a real qmail-send's, make-live.sh) and the qmail-pop3d patch's traffic lines through
+# syslog form; qmail-live.log is a real qmail-send's, make-live.sh)
+# and the qmail-pop3d patch's traffic lines through
 # mysqmail-qmail-logger: lines out unchanged, the hand-worked totals, the
 # lines of many messages interleaved, every cut point replayed, a week-long
 # deferral, the bounds.
