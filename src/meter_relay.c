@@ -9,7 +9,12 @@
    written in chunks of up to 1 MB: splice() from its pipe to the socket
    was slower (on Linux 6.18, 100 MB FETCHed on 2 CPUs, 1.37-1.55 times
    the bare server against 1.05-1.30 read and written; the pages it hands
-   to the socket are freed far from where the pipe allocated them).
+   to the socket are freed far from where the pipe allocated them). Those
+   chunks are not read from the server's pipe itself but spliced first
+   into a pipe of our own (the pages move, nothing is copied) and read
+   from there: a read() copies under the pipe's lock, and the server's
+   next write() would spin on it all that time (1.12 times the bare
+   server against 1.21, same FETCH, same machine).
    Better still, when nothing in the server's output needs looking at
    (POP3) and our stdout is a TCP socket, the server gets that socket as
    its stdout and writes to the client itself: the kernel's counters tell
@@ -53,6 +58,7 @@ static way up ;              /* client to server */
 static way down ;            /* server to client */
 static meter_scan scan ;
 static meter *m ;
+static int stage[2] = { -1, -1 } ;   /* down goes through it, unless -1 */
 
  /* Half-close towards the client: stdout is usually the same socket as
     stdin, which close() alone would leave open. */
@@ -71,9 +77,31 @@ static void close_in (way *w)
   w->in = -1 ;
 }
 
+ /* the server's output, through stage: the pipe lock it writes under is
+    held for a move of pages, not for a copy */
+static ssize_t stageread (way *w)
+{
+  size_t got = 0 ;
+  ssize_t r = splice(w->in, 0, stage[1], 0, BUFSIZE, SPLICE_F_NONBLOCK) ;
+  if (r < 0 && errno == EINVAL)
+  {
+    fd_close(stage[0]) ; fd_close(stage[1]) ;
+    stage[0] = stage[1] = -1 ;
+    return read(w->in, w->buf, BUFSIZE) ;
+  }
+  if (r <= 0) return r ;
+  while (got < (size_t)r)   /* stage held nothing before: it all fits in buf */
+  {
+    ssize_t k = read(stage[0], w->buf + got, r - got) ;
+    if (k <= 0) strerr_diefu1sys(111, "read from our own pipe") ;
+    got += k ;
+  }
+  return r ;
+}
+
 static void doread (way *w)
 {
-  ssize_t r = read(w->in, w->buf, BUFSIZE) ;
+  ssize_t r = w == &down && stage[0] >= 0 ? stageread(w) : read(w->in, w->buf, BUFSIZE) ;
   if (r < 0)
   {
     if (errno == EAGAIN || errno == EINTR) return ;
@@ -224,6 +252,8 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm, in
   else
   {
     down.in = pout[0] ; down.out = 1 ;
+    if (pipecoe(stage) < 0) stage[0] = stage[1] = -1 ;   /* then read() it is */
+    else bigpipe(stage[1]) ;
      /* not with direct: stdin is often the same open socket as the
         server's stdout, and O_NONBLOCK would be the server's too */
     if (ndelay_on(0) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdin non-blocking") ;
@@ -278,6 +308,7 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm, in
   close_in(&up) ;
   close_out(&up) ;
   close_out(&down) ;
+  if (stage[0] >= 0) { fd_close(stage[0]) ; fd_close(stage[1]) ; }
   selfpipe_finish() ;
   m->count_out = scan.count ;
   return wstat ;
