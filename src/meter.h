@@ -58,8 +58,11 @@ extern void meter_scan_server (meter_scan *, char const *, size_t) ;
     could go to the client directly. */
 extern int meter_relay (char const *const *, char const *const *, meter *, int) ;
 
- /* meter_tcp.c: 1 and the bytes written to fd so far, or 0: not a TCP socket */
+ /* meter_tcp.c: 1 and the bytes written to (read from, arrived at) fd so
+    far, or 0: not a TCP socket */
 extern int meter_tcp_written (int, uint64_t *) ;
+extern int meter_tcp_read (int, uint64_t *) ;
+extern int meter_tcp_received (int, uint64_t *) ;
 
  /* meter_book.c: 1 booked (or nothing to book, or booked before), 0 not now */
 extern int meter_book (meter const *) ;

@@ -20,7 +20,11 @@
    its stdout and writes to the client itself: the kernel's counters tell
    how much it wrote (meter_tcp.c). The price: a server that closes its
    output and goes on reading is not seen to do so (we hold the socket
-   for the client's side) until it exits; -r keeps the whole relay. */
+   for the client's side) until it exits. The other way round for IMAP,
+   whose client data need no looking at: the server gets the socket as
+   its stdin and reads it itself, the kernel's counters tell how much,
+   and we write to that same socket with send(MSG_DONTWAIT), as
+   O_NONBLOCK on it would be the server's too. -r keeps the whole relay. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,13 +62,26 @@ static way up ;              /* client to server */
 static way down ;            /* server to client */
 static meter_scan scan ;
 static meter *m ;
+static int dontwait = 0 ;   /* down.out is a socket the server reads: send() */
+static uint64_t readbefore ; /* then: what had been read from it before us */
 static int stage[2] = { -1, -1 } ;   /* down goes through it, unless -1 */
+
+ /* The server reads the client itself: what the client sent while it
+    ran, read by it or not, as the relay would have read it, and what it
+    had sent before, unread. Counted before our shutdown: a FIN after it
+    cannot be told from a byte (meter_tcp.c). */
+static void count_in (void)
+{
+  uint64_t now ;
+  if (meter_tcp_received(down.out, &now) && now >= readbefore) m->bytes_in = now - readbefore ;
+}
 
  /* Half-close towards the client: stdout is usually the same socket as
     stdin, which close() alone would leave open. */
 static void close_out (way *w)
 {
   if (w->out < 0) return ;
+  if (w == &down && dontwait) count_in() ;
   if (w == &down) shutdown(w->out, SHUT_WR) ;   /* ENOTSOCK on a pipe: close is enough */
   fd_close(w->out) ;
   w->out = -1 ;
@@ -124,7 +141,9 @@ static void doread (way *w)
 
 static void dowrite (way *w)
 {
-  ssize_t r = write(w->out, w->buf + w->start, w->end - w->start) ;
+  ssize_t r = w == &down && dontwait ?
+    send(w->out, w->buf + w->start, w->end - w->start, MSG_DONTWAIT | MSG_NOSIGNAL) :
+    write(w->out, w->buf + w->start, w->end - w->start) ;
   if (r < 0)
   {
     if (errno == EAGAIN || errno == EINTR) return ;
@@ -182,25 +201,25 @@ static void bigpipe (int fd)
 #endif
 }
 
- /* pout 0: the server keeps our stdout */
+ /* pin 0 or pout 0: the server keeps our stdin or stdout */
 static pid_t spawn (char const *const *argv, char const *const *envp, int *pin, int *pout)
 {
   pid_t pid ;
-  if (pipecoe(pin) < 0 || (pout && pipecoe(pout) < 0)) strerr_diefu1sys(111, "create pipes") ;
-  bigpipe(pin[1]) ;
+  if ((pin && pipecoe(pin) < 0) || (pout && pipecoe(pout) < 0)) strerr_diefu1sys(111, "create pipes") ;
+  if (pin) bigpipe(pin[1]) ;
   if (pout) bigpipe(pout[0]) ;
   pid = fork() ;
   if (pid < 0) strerr_diefu1sys(111, "fork") ;
   if (!pid)
   {
     sig_blocknone() ;
-    if (fd_move(0, pin[0]) < 0 || (pout && fd_move(1, pout[1]) < 0)) strerr_diefu1sys(111, "set up the server's stdin and stdout") ;
+    if ((pin && fd_move(0, pin[0]) < 0) || (pout && fd_move(1, pout[1]) < 0)) strerr_diefu1sys(111, "set up the server's stdin and stdout") ;
     exec_ae(argv[0], argv, envp) ;
     strerr_dieexec(errno == ENOENT ? 127 : 126, argv[0]) ;
   }
-  fd_close(pin[0]) ;
+  if (pin) fd_close(pin[0]) ;
   if (pout) fd_close(pout[1]) ;
-  if (ndelay_on(pin[1]) < 0 || (pout && ndelay_on(pout[0]) < 0)) strerr_diefu1sys(111, "set pipes non-blocking") ;
+  if ((pin && ndelay_on(pin[1]) < 0) || (pout && ndelay_on(pout[0]) < 0)) strerr_diefu1sys(111, "set pipes non-blocking") ;
   return pid ;
 }
 
@@ -229,7 +248,7 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm, in
   int pin[2], pout[2], wstat = 0 ;
   int exited = 0 ;
   uint64_t written = 0 ;
-  int direct ;
+  int direct, directin ;
   pid_t pid ;
   iopause_fd x[5] ;
   m = mm ;
@@ -245,8 +264,11 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm, in
   }
   if (sig_altignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
   direct = !relayall && m->service == SERVICE_POP3 && meter_tcp_written(1, &written) ;
-  pid = spawn(argv, envp, pin, direct ? 0 : pout) ;
-  up.in = 0 ; up.out = pin[1] ; up.start = up.end = 0 ;
+  directin = !relayall && m->service == SERVICE_IMAP && meter_tcp_read(0, &readbefore) && meter_tcp_written(1, &written) ;
+  pid = spawn(argv, envp, directin ? 0 : pin, direct ? 0 : pout) ;
+  up.start = up.end = 0 ;
+  if (directin) up.in = up.out = -1 ;
+  else { up.in = 0 ; up.out = pin[1] ; }
   down.start = down.end = 0 ;
   if (direct) down.in = down.out = -1 ;
   else
@@ -254,8 +276,12 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm, in
     down.in = pout[0] ; down.out = 1 ;
     if (pipecoe(stage) < 0) stage[0] = stage[1] = -1 ;   /* then read() it is */
     else bigpipe(stage[1]) ;
-     /* not with direct: stdin is often the same open socket as the
-        server's stdout, and O_NONBLOCK would be the server's too */
+  }
+   /* only when the server has neither: stdin is often the same open
+      socket as stdout, and O_NONBLOCK would be the server's too */
+  if (directin) dontwait = 1 ;
+  else if (!direct)
+  {
     if (ndelay_on(0) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdin non-blocking") ;
     if (ndelay_on(1) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdout non-blocking") ;
   }
@@ -305,6 +331,7 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm, in
     if (meter_tcp_written(1, &now) && now >= written) m->bytes_out = now - written ;
     down.out = 1 ;
   }
+  if (directin) up.in = 0 ;   /* close_in closes it */
   close_in(&up) ;
   close_out(&up) ;
   close_out(&down) ;

@@ -3,6 +3,7 @@
      s:TEXT  send TEXT (\r, \n and \\ escapes)
      S       shut down the sending side (the server reads end of input)
      d       copy what the server sends to stdout until it half-closes
+     r:N     read N bytes to stdout, and go on
      h:N     read N bytes to stdout, then hang up
    Exit 0, or 111 on a socket error. */
 
@@ -64,6 +65,7 @@ int main (int argc, char const *const *argv)
     if (!strncmp(a, "s:", 2)) sendtext(s, a + 2) ;
     else if (!strcmp(a, "S")) { if (shutdown(s, SHUT_WR) < 0) strerr_diefu1sys(111, "shutdown") ; }
     else if (!strcmp(a, "d")) drain(s, (uint64_t)-1) ;
+    else if (!strncmp(a, "r:", 2) && uint640_scan(a + 2, &n)) drain(s, n) ;
     else if (!strncmp(a, "h:", 2) && uint640_scan(a + 2, &n)) { drain(s, n) ; return 0 ; }
     else strerr_dief2x(100, "unknown action: ", a) ;
   }

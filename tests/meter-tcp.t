@@ -4,9 +4,11 @@
 # checkpwd would; curl as the client, and a client that half-closes.
 # POP3 on TCP goes direct (the server writes to the socket, the kernel's
 # counters say how much): sections 1, 2 and 4 run that way; 3 needs -r.
+# IMAP on TCP goes direct the other way (the server reads the socket):
+# section 7.
 . "$(dirname "$0")/lib.sh"
 export TZ=UTC
-plan 25
+plan 31
 fresh_db t_meter_tcp
 M=$BIN/mysqmail-meter
 P=$TBIN/test-pop3d
@@ -107,5 +109,33 @@ wait_for logins many $k
 totals=$(awk '{ r += $2; w += $4 } END { print r, w }' "$T_TMP/log6")
 is "$(row many | cut -d' ' -f1,2,4,5)" "$totals $k $k" \
   "$k sessions: booked the bytes the server read and wrote, exactly"
+tcp_unserve
+
+# 7. imap: the server's stdin is the socket itself, its stdout a pipe
+# (with -r both are pipes); what the client sent is counted once, from
+# the kernel's counters, and not what was read before the meter started
+# (here 4 bytes, read by dd as a login program would); the server sees
+# the client's half-close on its own stdin. The half-close comes after
+# the server's first answer, so after the meter started: its FIN, one
+# in the kernel's count, is not a byte.
+for v in 'imap socket 20' '-r imap pipe 18'; do
+  set -- $v; [ $# -eq 4 ] && { opt=$1; shift; } || opt=
+  u=i$opt$2; u=$(echo $u | tr -d -)
+  tcp_serve env USER=$u@example.org sh -c 'dd bs=1 count=4 of=/dev/null 2> /dev/null; exec "$@"' sh $M $opt $1 \
+    sh -c 'for f in 0 1; do readlink /proc/$$/fd/$f | cut -d: -f1; done; echo "read $(wc -c)"; head -c 100000 /dev/zero'
+  timeout 20 $C $PORT 's:pre:a LOGOUT\r\n' r:$(($3 - 8)) S d > "$T_TMP/out7"
+  is "$(head -n 3 "$T_TMP/out7" | tr '\n' ' ')" "$2 pipe read 10 " "$v: the server's stdin is a $2, it read the client's 10 bytes to the end"
+  wait_for booked $u
+  is "$(row $u | cut -d' ' -f1,2,5)" "10 $((100000 + $3)) 1" "$v: booked the 10 bytes the server read and what it wrote"
+  tcp_unserve
+done
+# and a client that hangs up in the middle of a 4 MB answer: the server
+# learns it on its stdout, the session ends and is booked
+tcp_serve env USER=ihang@example.org $M imap sh -c 'head -c 4000000 /dev/zero; exit 5'
+timeout 20 $C $PORT 's:a FETCH 1 BODY[]\r\n' h:1000 > "$T_TMP/out7h"
+wait_for booked ihang
+ok $? 'imap, client hang-up: mysqmail-meter ends and books'
+out=$(row ihang | cut -d' ' -f1,2)
+[ "${out#* }" -ge 1000 ] && [ "${out#* }" -lt 4000000 ] && [ "${out% *}" = 18 ]; ok $? "... 18 bytes in (never read by the server) and bytes out ($out) between what the client read and the answer"
 tcp_unserve
 done_testing
