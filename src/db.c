@@ -27,7 +27,6 @@ static char const *envor (char const *name, char const *def)
 
 void db_config (void)
 {
-  char const *x = getenv("MYSQMAIL_PORT") ;
   optfile = getenv("MYSQMAIL_OPTIONS_FILE") ;
   if (optfile && !*optfile) optfile = 0 ;
    /* with an option file, what the environment leaves unset is the file's to say */
@@ -38,13 +37,8 @@ void db_config (void)
   user = envor("MYSQMAIL_USER", optfile ? 0 : "mysqmail") ;
   password = envor("MYSQMAIL_PASSWORD", optfile ? 0 : "") ;
   database = envor("MYSQMAIL_DATABASE", optfile ? 0 : "mysqmail") ;
-  if (x)
-  {
-    size_t n = uint_scan(x, &port) ;
-    if (!n || x[n] || !port || port > 65535)
-      strerr_dief3x(100, "invalid MYSQMAIL_PORT: ", x, " (want 1 to 65535)") ;
-  }
-  else if (host && !optfile) port = 3306 ;
+  port = db_port() ;
+  if (!port && host && !optfile) port = 3306 ;
 }
 
 static void seterror (void)

@@ -11,6 +11,7 @@
 extern MYSQL *db ;              /* null while not connected */
 
 extern void db_config (void) ;  /* reads MYSQMAIL_*; dies 100 on a bad value */
+extern unsigned int db_port (void) ;  /* MYSQMAIL_PORT or 0; dies 100 on a bad one (db_port.c) */
 extern int db_connect (void) ;  /* 1 ok, 0 temporary failure: see db_error() */
 extern void db_close (void) ;
 extern char const *db_error (void) ;

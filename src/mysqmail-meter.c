@@ -1,10 +1,13 @@
-/* mysqmail-meter: run a POP3/IMAP server behind a transparent relay and
-   book for $USER the session's login, bytes and retrieved messages. The
-   booking waits for the end of the session, and the client has been let go
-   by then: a slow database never holds up mail. */
+/* mysqmail-meter: run a POP3/IMAP server behind a transparent relay, then
+   hand the session's counts to mysqmail-meter-book, which books them for
+   $USER. This program carries no database client: every login waits for
+   it to start, an IMAP IDLE keeps it for hours, and the client library's
+   relocations and pages cost 2.5 ms and 3 MB a session (measured: a 1.7 MB
+   peak against 5.1, each an empty session through tcpserver). The
+   booking starts once the client has been let go: a slow database never
+   holds up mail. */
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,27 +17,16 @@
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/djbunix.h>
-#include <skalibs/sig.h>
-#include <skalibs/posixplz.h>
+#include <skalibs/exec.h>
 #include "db.h"
 #include "acct.h"
 #include "meter.h"
-#include "spool.h"
 
 #define USAGE "[ -r ] pop3|imap prog..."
 #define dieusage() strerr_dieusage(100, "mysqmail-meter " USAGE)
-
-#define BOOK_TIMEOUT 10    /* seconds a spooled session may spend on the database */
+#define BOOKER "mysqmail-meter-book"
 
 extern char **environ ;
-
-static int estatus = 0 ;
-
-static void timeout (int sig)
-{
-  (void)sig ;
-  _exit(estatus) ;   /* the spool file stays for mysqmail-spool */
-}
 
 static unsigned int service_scan (char const *s)
 {
@@ -57,47 +49,42 @@ static char const **server_env (void)
   return envp ;
 }
 
-static void warn_lost (meter const *m)
+ /* mysqmail-meter-book lives beside us: /proc/self/exe names our own
+    file, through any /command symlink; without it, PATH finds it */
+static char const *booker (void)
 {
-  char in[UINT64_FMT], out[UINT64_FMT], retr[UINT64_FMT] ;
+  static stralloc sa = STRALLOC_ZERO ;
+  size_t slash ;
+  if (sareadlink(&sa, "/proc/self/exe") < 0) return BOOKER ;
+  slash = sa.len ;
+  while (slash && sa.s[slash - 1] != '/') slash-- ;
+  sa.len = slash ;
+  if (!stralloc_cats(&sa, BOOKER) || !stralloc_0(&sa)) return BOOKER ;
+  return sa.s ;
+}
+
+ /* exec the booker with the session; it exits with the server's status */
+static void book (char const *service, meter const *m, int estatus)
+{
+  char in[UINT64_FMT], out[UINT64_FMT], retr[UINT64_FMT], when[UINT64_FMT], status[UINT_FMT] ;
+  char const *path = booker() ;
+  char const *argv[10] = { path, service, m->user, m->ip, in, out, retr, when, status, 0 } ;
   in[uint64_fmt(in, m->bytes_in)] = 0 ;
   out[uint64_fmt(out, m->bytes_out)] = 0 ;
   retr[uint64_fmt(retr, m->count_out)] = 0 ;
+  when[uint64_fmt(when, (uint64_t)m->when)] = 0 ;
+  status[uint_fmt(status, (unsigned int)estatus)] = 0 ;
+  exec_ae(path, argv, (char const *const *)environ) ;
   strerr_warnwu(
-    "book session ", m->id, " (", service_name[m->service], " user=", m->user,
-    " in=", in, " out=", out, " retr=", retr, "): ", db_error()) ;
-}
-
-static void book (meter const *m, char const *spool)
-{
-  if (spool)
-  {
-    stralloc path = STRALLOC_ZERO ;
-    if (spool_write(spool, m, &path))
-    {
-      sig_catch(SIGALRM, &timeout) ;
-      alarm(BOOK_TIMEOUT) ;
-      if (meter_book_retry(m)) unlink_void(path.s) ;
-      else strerr_warnwu4x("book session ", m->id, ", left for mysqmail-spool: ", db_error()) ;
-      alarm(0) ;
-      return ;
-    }
-    strerr_warnwu2sys("write a spool file in ", spool) ;
-  }
-  for (unsigned int i = 0 ; ; i++)
-  {
-    if (meter_book_retry(m)) return ;
-    if (i >= 2) break ;
-    sleep(1) ;
-  }
-  warn_lost(m) ;
+    "exec ", path, ": session not booked (", service, " user=", m->user,
+    " in=", in, " out=", out, " retr=", retr, "): ", strerror(errno)) ;
 }
 
 int main (int argc, char const *const *argv)
 {
   meter m ;
-  char const *spool, *x ;
-  int wstat, relayall = 0 ;
+  char const *x ;
+  int wstat, estatus, relayall = 0 ;
   PROG = "mysqmail-meter" ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
@@ -118,20 +105,14 @@ int main (int argc, char const *const *argv)
   m.userlen = strlen(m.user) ;
   x = getenv("TCPREMOTEIP") ;
   if (x && strlen(x) < sizeof(m.ip)) strcpy(m.ip, x) ;
+   /* the booker's settings, refused before the session, not after it */
   x = getenv("MYSQMAIL_DOMAIN") ;
-  if (x && *x)
-  {
-    if (strlen(x) > ADDR_DOMAINMAX) strerr_dief2x(100, "MYSQMAIL_DOMAIN is longer than 253 bytes: ", x) ;
-    acct_defaultdomain = x ;
-  }
-  spool = getenv("MYSQMAIL_SPOOL") ;
-  if (spool && !*spool) spool = 0 ;
-  db_config() ;
+  if (x && strlen(x) > ADDR_DOMAINMAX) strerr_dief2x(100, "MYSQMAIL_DOMAIN is longer than 253 bytes: ", x) ;
+  db_port() ;
 
   wstat = meter_relay(argv + 1, server_env(), &m, relayall) ;
-  estatus = wait_estatus(wstat) ;
+  estatus = wait_estatus(wstat) ;   /* a macro: its argument is evaluated twice */
   m.when = time(0) ;
-  meter_newid(m.id) ;
-  book(&m, spool) ;
+  book(argv[0], &m, estatus) ;
   return estatus ;
 }

@@ -81,7 +81,7 @@ t_wrap() {
     n=${p##*/}
     case $n in
       *-logger) r=logger ;; mysqmail-checkpwd) r=auth ;;
-      mysqmail-meter|mysqmail-spool) r=meter ;; mysqmail-report) r=report ;; *) r= ;;
+      mysqmail-meter|mysqmail-meter-book|mysqmail-spool) r=meter ;; mysqmail-report) r=report ;; *) r= ;;
     esac
     if [ -z "$r" ]; then ln -s "$p" "$T_TMP/bin/$n"; continue; fi
     printf '#!/bin/sh\nif [ "${MYSQMAIL_USER:-}" = root ] && [ -z "${MYSQMAIL_TEST_ROOT:-}" ]; then\n  MYSQMAIL_USER=mm_%s MYSQMAIL_PASSWORD=pw_%s; export MYSQMAIL_USER MYSQMAIL_PASSWORD\nfi\nexec %s "$@"\n' \

@@ -31,7 +31,7 @@ USER=away@example.org MYSQMAIL_SPOOL=$SP MYSQMAIL_SOCKET=$T_TMP/nosuchsocket \
 is $? 4 'database away: the server status still comes back'
 cmp -s "$T_TMP/out1" "$T_TMP/out2"; ok $? '... the client got the whole session'
 is "$(nspool)" 1 '... one spool file'
-case "$(cat "$T_TMP/err2")" in 'mysqmail-meter: warning: unable to book session '*', left for mysqmail-spool: '*) r=0 ;; *) r=1 ;; esac
+case "$(cat "$T_TMP/err2")" in 'mysqmail-meter-book: warning: unable to book session '*', left for mysqmail-spool: '*) r=0 ;; *) r=1 ;; esac
 ok $r '... and a warning saying where it is'
 is "$(row away)" '' '... nothing booked yet'
 f=$(ls "$SP")

@@ -3,7 +3,7 @@
 # status, signals passed to the server, its environment, IMAP FETCH counting.
 . "$(dirname "$0")/lib.sh"
 export TZ=UTC
-plan 31
+plan 36
 fresh_db t_meter
 sql -e "INSERT INTO domain VALUES ('example.org')"
 M=$BIN/mysqmail-meter
@@ -52,6 +52,25 @@ USER=joe@example.org $M smtp true < /dev/null > /dev/null 2> "$T_TMP/err5"
 is "$?:$(cat "$T_TMP/err5")" '100:mysqmail-meter: fatal: unknown service: smtp (want pop3 or imap)' 'an unknown service: exit 100, saying so'
 env -u USER $M pop3 true < /dev/null > /dev/null 2> "$T_TMP/err5"
 is $? 100 'USER unset: exit 100'
+MYSQMAIL_PORT=70000 USER=joe@example.org $M pop3 touch "$T_TMP/ran5" < /dev/null > /dev/null 2> "$T_TMP/err5"
+is "$?:$(cat "$T_TMP/err5"):$(ls "$T_TMP/ran5" 2> /dev/null)" '100:mysqmail-meter: fatal: invalid MYSQMAIL_PORT: 70000 (want 1 to 65535):' \
+  "a bad setting of the booker's: exit 100 before the server runs"
+
+# 5b. mysqmail-meter-book, which mysqmail-meter execs with the session
+B=$BIN/mysqmail-meter-book
+$B pop3 joe@example.org < /dev/null 2> /dev/null
+is $? 100 'mysqmail-meter-book: too few arguments, exit 100'
+$B pop3 joe@example.org '' 1x 2 0 0 0 2> "$T_TMP/err5"
+is "$?:$(cat "$T_TMP/err5")" '100:mysqmail-meter-book: fatal: invalid bytes_in: 1x' '... a bad number: exit 100, saying which'
+$B imap hand@example.org 192.0.2.9 5 7 1 "$(date +%s)" 3
+is "$?:$(row hand imap)" '3:5 7 0 1 1' '... books the session it is given, exits with the status it is given'
+ # without it beside mysqmail-meter (nor in PATH), the session is relayed
+ # and its counts are in the warning
+mkdir "$T_TMP/alone" && cp $RBIN/mysqmail-meter "$T_TMP/alone/"
+printf 'USER a\r\nQUIT\r\n' | PATH=/usr/bin:/bin USER=lost@example.org "$T_TMP/alone/mysqmail-meter" pop3 $P -x 2 "$D" > "$T_TMP/out5" 2> "$T_TMP/err5"
+is "$?:$(sed 's/: No such file or directory$//' "$T_TMP/err5")" \
+  "2:mysqmail-meter: warning: unable to exec $T_TMP/alone/mysqmail-meter-book: session not booked (pop3 user=lost@example.org in=14 out=$(size "$T_TMP/out5") retr=0)" \
+  'mysqmail-meter-book missing: the server status, and the counts in a warning'
 
 # 6. SIGTERM and SIGHUP reach the server; its status comes back
 mkfifo "$T_TMP/fifo"
