@@ -45,6 +45,7 @@ extern int acct_login (logline const *, unsigned int, char const *, size_t, char
  /* what the logger core and the database side use */
 extern int acct_replay ;                     /* lines at or before the cursor: book nothing */
 extern char const *acct_defaultdomain ;      /* MYSQMAIL_DOMAIN */
+extern char const *acct_domain_env (void) ;  /* MYSQMAIL_DOMAIN or 0; dies 100 on a bad one (acct_domain.c) */
 extern int acct_domain_add (char const *, size_t) ;
 extern void acct_domain_clear (void) ;
 

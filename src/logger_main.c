@@ -252,12 +252,7 @@ static void read_config (void)
   if (!src || !*src) src = PROG ;
   if (strlen(src) > 128) strerr_dief2x(100, "MYSQMAIL_SOURCE is longer than 128 bytes: ", src) ;
   batch_init(src) ;
-  x = getenv("MYSQMAIL_DOMAIN") ;
-  if (x && *x)
-  {
-    if (strlen(x) > ADDR_DOMAINMAX) strerr_dief2x(100, "MYSQMAIL_DOMAIN is longer than 253 bytes: ", x) ;
-    acct_defaultdomain = x ;
-  }
+  acct_defaultdomain = acct_domain_env() ;
   yearref_config() ;
   db_config() ;
 }

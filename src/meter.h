@@ -26,6 +26,9 @@ struct meter_s
 
 extern void meter_newid (char *) ;
 
+ /* meter_service.c: SERVICE_POP3 or SERVICE_IMAP for "pop3" or "imap"; dies 100 on another */
+extern unsigned int meter_service (char const *) ;
+
  /* meter_scan.c: what the protocol says, fed in arbitrary pieces */
 #define METER_SEGMAX 1024
 typedef struct meter_scan_s meter_scan, *meter_scan_ref ;

@@ -76,13 +76,11 @@ static void book (meter const *m, char const *spool)
 int main (int argc, char const *const *argv)
 {
   meter m ;
-  char const *spool, *x ;
+  char const *spool ;
   PROG = "mysqmail-meter-book" ;
   if (argc != 9) dieusage() ;
   memset(&m, 0, sizeof(m)) ;
-  if (!strcmp(argv[1], "pop3")) m.service = SERVICE_POP3 ;
-  else if (!strcmp(argv[1], "imap")) m.service = SERVICE_IMAP ;
-  else strerr_dief3x(100, "unknown service: ", argv[1], " (want pop3 or imap)") ;
+  m.service = meter_service(argv[1]) ;
   m.user = argv[2] ;
   m.userlen = strlen(m.user) ;
   if (!m.userlen) strerr_dief1x(100, "empty user") ;
@@ -96,12 +94,7 @@ int main (int argc, char const *const *argv)
     if (s > 255) strerr_dief2x(100, "invalid status: ", argv[8]) ;
     estatus = (int)s ;
   }
-  x = getenv("MYSQMAIL_DOMAIN") ;
-  if (x && *x)
-  {
-    if (strlen(x) > ADDR_DOMAINMAX) strerr_dief2x(100, "MYSQMAIL_DOMAIN is longer than 253 bytes: ", x) ;
-    acct_defaultdomain = x ;
-  }
+  acct_defaultdomain = acct_domain_env() ;
   spool = getenv("MYSQMAIL_SPOOL") ;
   if (spool && !*spool) spool = 0 ;
   db_config() ;

@@ -2,12 +2,11 @@
    hand the session's counts to mysqmail-meter-book, which books them for
    $USER. This program carries no database client: every login waits for
    it to start, an IMAP IDLE keeps it for hours, and the client library's
-   relocations and pages cost 2.5 ms and 3 MB a session (measured: a 1.7 MB
-   peak against 5.1, each an empty session through tcpserver). The
-   booking starts once the client has been let go: a slow database never
-   holds up mail. */
+   relocations and pages cost 2.2 ms and 1.2 MB a session (measured: an
+   empty session through tcpserver, 25.7 ms against 27.9; RSS while
+   relaying, 1.2 MB against 2.4). The booking starts once the client has
+   been let go: a slow database never holds up mail. */
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,13 +26,6 @@
 #define BOOKER "mysqmail-meter-book"
 
 extern char **environ ;
-
-static unsigned int service_scan (char const *s)
-{
-  if (!strcmp(s, "pop3")) return SERVICE_POP3 ;
-  if (!strcmp(s, "imap")) return SERVICE_IMAP ;
-  strerr_dief3x(100, "unknown service: ", s, " (want pop3 or imap)") ;
-}
 
  /* the server's environment: ours without MYSQMAIL_* (the password is there) */
 static char const **server_env (void)
@@ -75,9 +67,9 @@ static void book (char const *service, meter const *m, int estatus)
   when[uint64_fmt(when, (uint64_t)m->when)] = 0 ;
   status[uint_fmt(status, (unsigned int)estatus)] = 0 ;
   exec_ae(path, argv, (char const *const *)environ) ;
-  strerr_warnwu(
+  strerr_warnwusys(
     "exec ", path, ": session not booked (", service, " user=", m->user,
-    " in=", in, " out=", out, " retr=", retr, "): ", strerror(errno)) ;
+    " in=", in, " out=", out, " retr=", retr, ")") ;
 }
 
 int main (int argc, char const *const *argv)
@@ -99,15 +91,14 @@ int main (int argc, char const *const *argv)
   }
   if (argc < 2) dieusage() ;
   memset(&m, 0, sizeof(m)) ;
-  m.service = service_scan(argv[0]) ;
+  m.service = meter_service(argv[0]) ;
   m.user = getenv("USER") ;
   if (!m.user || !*m.user) strerr_dief1x(100, "USER is not set: run mysqmail-meter after a checkpassword program") ;
   m.userlen = strlen(m.user) ;
   x = getenv("TCPREMOTEIP") ;
   if (x && strlen(x) < sizeof(m.ip)) strcpy(m.ip, x) ;
    /* the booker's settings, refused before the session, not after it */
-  x = getenv("MYSQMAIL_DOMAIN") ;
-  if (x && strlen(x) > ADDR_DOMAINMAX) strerr_dief2x(100, "MYSQMAIL_DOMAIN is longer than 253 bytes: ", x) ;
+  acct_domain_env() ;
   db_port() ;
 
   wstat = meter_relay(argv + 1, server_env(), &m, relayall) ;

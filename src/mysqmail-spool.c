@@ -19,12 +19,7 @@ int main (int argc, char const *const *argv)
   if (argc > 2 || (argc == 2 && argv[1][0] == '-')) strerr_dieusage(100, "mysqmail-spool " USAGE) ;
   dir = argc == 2 ? argv[1] : getenv("MYSQMAIL_SPOOL") ;
   if (!dir || !*dir) strerr_dief1x(100, "no spool directory: give one or set MYSQMAIL_SPOOL") ;
-  x = getenv("MYSQMAIL_DOMAIN") ;
-  if (x && *x)
-  {
-    if (strlen(x) > ADDR_DOMAINMAX) strerr_dief2x(100, "MYSQMAIL_DOMAIN is longer than 253 bytes: ", x) ;
-    acct_defaultdomain = x ;
-  }
+  acct_defaultdomain = acct_domain_env() ;
   x = getenv("MYSQMAIL_METER_KEEP") ;
   if (x)
   {

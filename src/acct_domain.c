@@ -1,0 +1,15 @@
+/* acct_domain.c: MYSQMAIL_DOMAIN, the domain of logins without one.
+   Apart from acct.c, so that mysqmail-meter checks it without the rest. */
+
+#include <stdlib.h>
+#include <string.h>
+#include <skalibs/strerr.h>
+#include "acct.h"
+
+char const *acct_domain_env (void)
+{
+  char const *x = getenv("MYSQMAIL_DOMAIN") ;
+  if (!x || !*x) return 0 ;
+  if (strlen(x) > ADDR_DOMAINMAX) strerr_dief2x(100, "MYSQMAIL_DOMAIN is longer than 253 bytes: ", x) ;
+  return x ;
+}
