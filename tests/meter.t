@@ -3,7 +3,7 @@
 # status, signals passed to the server, its environment, IMAP FETCH counting.
 . "$(dirname "$0")/lib.sh"
 export TZ=UTC
-plan 36
+plan 37
 fresh_db t_meter
 sql -e "INSERT INTO domain VALUES ('example.org')"
 M=$BIN/mysqmail-meter
@@ -55,6 +55,10 @@ is $? 100 'USER unset: exit 100'
 MYSQMAIL_PORT=70000 USER=joe@example.org $M pop3 touch "$T_TMP/ran5" < /dev/null > /dev/null 2> "$T_TMP/err5"
 is "$?:$(cat "$T_TMP/err5"):$(ls "$T_TMP/ran5" 2> /dev/null)" '100:mysqmail-meter: fatal: invalid MYSQMAIL_PORT: 70000 (want 1 to 65535):' \
   "a bad setting of the booker's: exit 100 before the server runs"
+long=$(printf '%0254d' 0)
+MYSQMAIL_DOMAIN=$long USER=joe $M pop3 touch "$T_TMP/ran5" < /dev/null > /dev/null 2> "$T_TMP/err5"
+is "$?:$(cat "$T_TMP/err5"):$(ls "$T_TMP/ran5" 2> /dev/null)" "100:mysqmail-meter: fatal: MYSQMAIL_DOMAIN is longer than 253 bytes: $long:" \
+  '... and a MYSQMAIL_DOMAIN of 254 bytes'
 
 # 5b. mysqmail-meter-book, which mysqmail-meter execs with the session
 B=$BIN/mysqmail-meter-book
