@@ -5,8 +5,10 @@
 if [ -n "${MYSQMAIL_SANITIZE:-}" ]; then
   echo "1..0 # SKIP the harnesses run under the sanitizers in the plain run already"; exit 0
 fi
-if ! command -v clang > /dev/null || ! [ -n "$(ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ]; then
-  echo "1..0 # SKIP clang and libclang-rt-14-dev are not installed"; exit 0
+# clang's libFuzzer runtime is in Debian's libclang-rt-N-dev, N clang's version
+printf 'int LLVMFuzzerTestOneInput (char const *s, unsigned long n) { return !s + !n ; }\n' > "$T_TMP/probe.c"
+if ! clang -fsanitize=fuzzer -o "$T_TMP/probe" "$T_TMP/probe.c" > /dev/null 2>&1; then
+  echo "1..0 # SKIP clang or its libFuzzer runtime (libclang-rt-N-dev) is not installed"; exit 0
 fi
 plan 2
 "$top/package/fuzz" ${MYSQMAIL_FUZZ_SECONDS:-5} > "$T_TMP/out" 2> "$T_TMP/err"
