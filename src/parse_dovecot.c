@@ -1,7 +1,10 @@
-/* parse_dovecot.c: Dovecot 2.2 and 2.3 POP3/IMAP session ends and logins.
+/* parse_dovecot.c: Dovecot 2.2 to 2.4 POP3/IMAP session ends and logins.
    log_path:  Nov 25 10:00:00 pop3(bob@example.org)<123><abc>: Info: Disconnected: Logged out top=0/0, retr=1/518, ...
    syslog:    Nov 25 10:00:00 host dovecot: imap(bob)<123><abc>: Logged out in=52 out=701 ... body_count=1 ...
-   logins:    ... imap-login: Info: Login: user=<bob@example.org>, method=PLAIN, rip=127.0.0.1, lip=... */
+   logins:    ... imap-login: Info: Login: user=<bob@example.org>, method=PLAIN, rip=127.0.0.1, lip=...
+              ... imap-login: Info: Logged in: user=<bob@example.org>, ...   (2.4)
+   Dovecot 2.4 renamed the logout format's variables, not the keys of its
+   default formats: top=, retr=, in=, out=, body_count= read the same. */
 
 #include <string.h>
 #include "acct.h"
@@ -31,14 +34,53 @@ static int skip_level (char const **s, size_t *len)
   return 1 ;
 }
 
+static int hexdigit (char c)
+{
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1 ;
+}
+
+ /* Dovecot 2.4.6 and later log a control character of a user name as
+    <0xNN>: the byte again, so that the name is booked as under 2.3, which
+    logged the byte itself. Anything else, "<0x41>" included, stays. */
+static size_t unescape (char *buf, char const *s, size_t len)
+{
+  size_t i = 0, w = 0 ;
+  while (i < len)
+  {
+    if (len - i >= 6 && !memcmp(s + i, "<0x", 3) && s[i+5] == '>')
+    {
+      int h = hexdigit(s[i+3]), g = hexdigit(s[i+4]) ;
+      if (h >= 0 && g >= 0 && (h * 16 + g < 0x20 || h * 16 + g == 0x7f))
+      {
+        buf[w++] = h * 16 + g ; i += 6 ; continue ;
+      }
+    }
+    buf[w++] = s[i++] ;
+  }
+  return w ;
+}
+
+ /* a user name with its escapes undone; a name too long to be a mailbox
+    however it decodes is left as it is, for acct to refuse */
+#define USERMAX 2048
+static char const *user_bytes (char *buf, char const *s, size_t *len)
+{
+  if (*len > USERMAX || !memchr(s, '<', *len)) return s ;
+  *len = unescape(buf, s, *len) ;
+  return buf ;
+}
+
 static int login (logline const *l, unsigned int service, char const *s, size_t len)
 {
   char const *user, *ip = "" ;
   size_t userlen, iplen = 0 ;
-  if (!skip_level(&s, &len) || !scan_prefix(s, len, "Login: ")) return 0 ;
+  char buf[USERMAX] ;
+  if (!skip_level(&s, &len)) return 0 ;
+  if (!scan_prefix(s, len, "Login: ") && !scan_prefix(s, len, "Logged in: ")) return 0 ;
   if (!scan_bracketed(s, len, "user=", '<', ">, ", &user, &userlen)
    && !scan_bracketed(s, len, "user=", '<', ">", &user, &userlen)) return 0 ;
   scan_field(s, len, "rip=", &ip, &iplen) ;
+  user = user_bytes(buf, user, &userlen) ;
   return acct_login(l, service, user, userlen, ip, iplen) ;
 }
 
@@ -48,6 +90,7 @@ static int session (logline const *l, unsigned int service, char const *s, size_
   size_t userlen ;
   counts c = COUNTS_ZERO ;
   uint64_t a, b ;
+  char buf[USERMAX] ;
   skip(&s, &len, 5) ;
   {
     char const *e1 = scan_find(s, len, ")<", 2) ;
@@ -73,6 +116,7 @@ static int session (logline const *l, unsigned int service, char const *s, size_
     if (service == SERVICE_IMAP) scan_field_u64(s, len, "body_count=", &c.count_out) ;
   }
   c.logins = 1 ;
+  user = user_bytes(buf, user, &userlen) ;
   return acct_add(l, service, user, userlen, &c) ;
 }
 
