@@ -7,14 +7,12 @@
    IMAP commands from the socket to the server's pipe move with splice(),
    without a copy through our memory. The server's output is read and
    written in chunks of up to 1 MB: splice() from its pipe to the socket
-   was slower (on Linux 6.18, 100 MB FETCHed on 2 CPUs, 1.37-1.55 times
-   the bare server against 1.05-1.30 read and written; the pages it hands
-   to the socket are freed far from where the pipe allocated them). Those
-   chunks are not read from the server's pipe itself but spliced first
-   into a pipe of our own (the pages move, nothing is copied) and read
-   from there: a read() copies under the pipe's lock, and the server's
-   next write() would spin on it all that time (1.12 times the bare
-   server against 1.21, same FETCH, same machine).
+   was slower (the pages it hands to the socket are freed far from where
+   the pipe allocated them; figures in doc/bench.md). Those chunks are
+   not read from the server's pipe itself but spliced first into a pipe
+   of our own (the pages move, nothing is copied) and read from there: a
+   read() copies under the pipe's lock, and the server's next write()
+   would spin on it all that time.
    Better still, when nothing in the server's output needs looking at
    (POP3) and our stdout is a TCP socket, the server gets that socket as
    its stdout and writes to the client itself: the kernel's counters tell

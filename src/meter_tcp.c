@@ -46,8 +46,8 @@ static int counters (int fd, int what, uint64_t *total, uint64_t *queued)
 
  /* The counters come from two system calls, and an ACK (or a segment)
     that lands between them moves bytes from one to the other: counted
-    twice or not at all (seen: 9 bytes in 4 sessions out of 400 on a
-    loaded machine); a FIN can land between the state and the count.
+    twice or not at all (seen on a loaded machine: doc/reliability.md);
+    a FIN can land between the state and the count.
     A reading counts only when the next one finds it unchanged. */
 static int stable (int fd, int what, uint64_t *n)
 {

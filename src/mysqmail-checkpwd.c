@@ -40,8 +40,8 @@ static int refuse (int e, char const *reason)
 
  /* The client library's first mysql_init() loads OpenSSL's configuration
     and asks NSS for the "mysql" service (on Debian, "services: db files":
-    a search of every library directory for the absent libnss_db), about a
-    third of a login's CPU here. Without an option file neither can matter:
+    a search of every library directory for the absent libnss_db), much
+    of a login's CPU (doc/bench.md). Without an option file neither can matter:
     nothing asks for TLS, and db_config() gives a TCP connection its port.
     With one, the library does as it always did. */
 static void lean (void)
@@ -53,8 +53,9 @@ static void lean (void)
 }
 
  /* The client library sleeps 1 us after connect() even when it succeeded,
-    and the default timer slack (50 us) made that 95 us here: the slack is
-    tightened for the connection, and the next program gets ours back. */
+    and the default timer slack (50 us) stretches that many times over: the
+    slack is tightened for the connection, and the next program gets ours
+    back. */
 static int connect_tight (void)
 {
   int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0) ;

@@ -218,7 +218,7 @@ copies 40 < "$T_TMP/filter" | MYSQMAIL_SKIP_RELAYS='[127.0.0.1]:12528' $L > /dev
 is "$(traffic):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-filter" | scale 40):" \
   'the same, 40 copies interleaved at random: 40 times the totals'
 # SMTP AUTH (postfix-sasl.log, run 5): smtpd's sasl_username= names the
-# login, the envelope sender is what is booked (DESIGN.md); a failed AUTH
+# login, the envelope sender is what is booked (doc/design.md); a failed AUTH
 # and an smtpd that could not reach the auth socket book nothing
 fresh_db t_postfix_sasl
 $L < "$D/postfix-sasl.log" > "$T_TMP/out" 2> "$T_TMP/err"
