@@ -99,9 +99,36 @@ relay_domains = remote.test
 EOF
 }
 
+# Dovecot's configuration in the syntax of the version installed (2.4
+# has its own), with the authentication of service/dovecot for that
+# version: mysqmail-checkpwd on 2.3, Dovecot's SQL passdb on 2.4
 e2e_dovecot_conf() {
+  local v
   mkdir -p "$E2E/dovecot/run" "$E2E/dovecot/state"
-  cat > "$E2E/dovecot/dovecot.conf" <<EOF
+  case $(dovecot --version) in 2.3.*|2.2.*) v=2.3 ;; *) v=2.4 ;; esac
+  sed -e "s|/run/mysqld/mysqld.sock|$E2E/db/sock|" -e "s|CHANGE-ME|$E2E_DBPW|" \
+    -e "s|/command/mysqmail-checkpwd|$E2E_BIN/mysqmail-checkpwd|" \
+    "$E2E_TOP/service/dovecot/auth-mysqmail-$v.conf.ext" > "$E2E/dovecot/auth-mysqmail.conf.ext"
+  chmod 600 "$E2E/dovecot/auth-mysqmail.conf.ext"
+  if [ $v = 2.4 ]; then
+    cat <<EOF
+dovecot_config_version = 2.4.1
+dovecot_storage_version = 2.4.1
+auth_allow_cleartext = yes
+mail_driver = maildir
+mail_path = ~/Maildir
+default_vsz_limit = unlimited
+EOF
+  else
+    cat <<EOF
+disable_plaintext_auth = no
+mail_location = maildir:~/Maildir
+# no address-space limit: a checkpassword built with AddressSanitizer
+# needs terabytes of it (package/check under MYSQMAIL_SANITIZE=1)
+default_vsz_limit = 0
+EOF
+  fi > "$E2E/dovecot/dovecot.conf"
+  cat >> "$E2E/dovecot/dovecot.conf" <<EOF
 protocols = imap pop3
 listen = 127.0.0.1
 base_dir = $E2E/dovecot/run
@@ -109,24 +136,11 @@ state_dir = $E2E/dovecot/state
 log_path = /dev/stderr
 info_log_path = /dev/stderr
 ssl = no
-# no address-space limit: a checkpassword built with AddressSanitizer
-# needs terabytes of it (package/check under MYSQMAIL_SANITIZE=1)
-default_vsz_limit = 0
-disable_plaintext_auth = no
 auth_mechanisms = plain login
-mail_location = maildir:~/Maildir
 first_valid_uid = 1
-import_environment = TZ MYSQMAIL_SOCKET=$E2E/db/sock MYSQMAIL_USER=mysqmail-auth MYSQMAIL_PASSWORD=$E2E_DBPW MYSQMAIL_DATABASE=mysqmail
-passdb {
-  driver = checkpassword
-  args = $E2E_BIN/mysqmail-checkpwd
-}
-userdb {
-  driver = prefetch
-}
+!include $E2E/dovecot/auth-mysqmail.conf.ext
 service imap-login {
   inet_listener imap {
-    address = 127.0.0.1
     port = $E2E_IMAP
   }
   inet_listener imaps {
@@ -135,7 +149,6 @@ service imap-login {
 }
 service pop3-login {
   inet_listener pop3 {
-    address = 127.0.0.1
     port = $E2E_POP3
   }
   inet_listener pop3s {

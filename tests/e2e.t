@@ -2,7 +2,8 @@
 # e2e.t: the whole system for real, as package/demo runs it: Postfix and
 # Dovecot from Debian under s6-svscan (or E2E_SUPERVISOR's: the
 # -daemontools.t and -runit.t twins) with copies of service/postfix and
-# service/dovecot, mysqmail-checkpwd as Dovecot's passdb, mails over SMTP
+# service/dovecot, service/dovecot's authentication for the Dovecot there
+# (mysqmail-checkpwd on 2.3, Dovecot's SQL passdb on 2.4), mails over SMTP
 # with curl, fetched over POP3 and IMAP; the Postfix logger SIGKILLed in
 # the middle. The booked numbers are checked against what Postfix and
 # Dovecot logged (s6-log's logdirs) and what the clients got.
@@ -40,7 +41,7 @@ e2e_send carol@example.org alice@example.com 800 && e2e_wait 30 e2e_sent 3 &&
 ok $? 'a third mail, the Postfix logger SIGKILLed, two more mails sent'
 e2e_wait 30 e2e_sent 5; ok $? 'Postfix logged 5 deliveries (status=sent) into the logdir'
 e2e_wait 20 e2e_svc_new "$R/svc/postfix/log" "$p"; ok $? 'the supervisor started the Postfix logger again (a new pid)'
-e2e_fetch; ok $? 'POP3 as bob and alice (twice), IMAP as carol, authenticated by mysqmail-checkpwd'
+e2e_fetch; ok $? 'POP3 as bob and alice (twice), IMAP as carol, authenticated against the mailbox table'
 grep -q 'Subject: mysqmail demo' "$R/bob.pop3" && grep -q 'Subject: mysqmail demo' "$R/carol.imap"
 ok $? '... and the messages came back'
 timeout 20 curl -s "pop3://127.0.0.1:$E2E_POP3/1" -u "bob@example.com:wrong" > /dev/null
