@@ -10,7 +10,15 @@ DOVECOT_IMAP=/usr/lib/dovecot/imap
 dovecot_imap() {
   local as=
   mkdir -p "$1/Maildir/cur" "$1/Maildir/new" "$1/Maildir/tmp" "$1/run"
-  printf '%s\n' "mail_location = maildir:$1/Maildir" "base_dir = $1/run" 'ssl = no' 'protocols = imap' > "$1/dovecot.conf"
+  case $($DOVECOT_IMAP --version 2> /dev/null || dovecot --version) in
+    2.2.*|2.3.*) printf '%s\n' "mail_location = maildir:$1/Maildir" ;;
+    # 2.4: its own syntax, versions first; it clears the environment of
+    # what import_environment does not name, USER and HOME included
+    *) printf '%s\n' 'dovecot_config_version = 2.4.1' 'dovecot_storage_version = 2.4.1' \
+         'mail_driver = maildir' "mail_path = $1/Maildir" \
+         'import_environment {' '  USER = %{env:USER}' '  HOME = %{env:HOME}' '}' ;;
+  esac > "$1/dovecot.conf"
+  printf '%s\n' "base_dir = $1/run" 'ssl = no' 'protocols = imap' >> "$1/dovecot.conf"
   if [ "$(id -u)" = 0 ]; then
     chmod 711 "$(dirname "$1")"
     chown -R nobody:nogroup "$1"

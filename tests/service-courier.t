@@ -67,6 +67,9 @@ sed "s|^MYSQL_SOCKET.*|MYSQL_SOCKET		$R/db/sock|; s|^MYSQL_PASSWORD.*|MYSQL_PASS
   "$top/service/courier-authdaemon/authmysqlrc" > "$R/etc/authmysqlrc"
 chmod 600 "$R/etc/authmysqlrc"
 chown courier:courier "$R/run"
+# /run/courier is made at boot (systemd-tmpfiles): a chroot or a container
+# may lack it; it is only the mount point of the run's own
+[ -d /run/courier ] || install -d -o courier -g courier /run/courier
 cat > "$R/in-namespace" <<EOF
 #!/bin/sh
 mount --bind "$R/etc" /etc/courier && mount --bind "$R/run" /run/courier || exit 111
