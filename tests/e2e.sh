@@ -180,8 +180,8 @@ e2e_up() {
   E2E=$1
   E2E_TOP=${E2E_TOP:-$(pwd)}
   E2E_BIN=${E2E_BIN:-$E2E_TOP/command}
-  [ -d "$E2E" ] && e2e_down "$E2E"
-  rm -rf "$E2E"
+  # RUN emptied, not removed: a name left free in /tmp could be taken
+  if [ -d "$E2E" ]; then e2e_down "$E2E"; find "$E2E" -mindepth 1 -maxdepth 1 -exec rm -rf {} +; fi
   for p in $E2E_SMTP $E2E_SINK $E2E_POP3 $E2E_IMAP; do
     if e2e_port $p; then echo "e2e_up: port 127.0.0.1:$p is taken (another run?)" >&2; return 1; fi
   done
