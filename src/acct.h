@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <time.h>
 #include "logline.h"
-
-enum { SERVICE_SMTP, SERVICE_POP3, SERVICE_IMAP, SERVICE_FTP, SERVICE_N } ;
-extern char const *const service_name[SERVICE_N] ;
+#include "localday.h"
+#include "service.h"
+#include "addr.h"
 
 typedef struct counts_s counts, *counts_ref ;
 struct counts_s
@@ -22,32 +22,12 @@ struct counts_s
 } ;
 #define COUNTS_ZERO { .bytes_in = 0, .bytes_out = 0, .count_in = 0, .count_out = 0, .logins = 0 }
 
- /* one mailbox, normalised for the database */
-#define ADDR_LOCALMAX 64
-#define ADDR_DOMAINMAX 253
-typedef struct addr_s addr, *addr_ref ;
-struct addr_s
-{
-  char local[ADDR_LOCALMAX * 4 + 1] ;
-  char domain[ADDR_DOMAINMAX * 4 + 1] ;
-  size_t locallen ;
-  size_t domainlen ;
-  unsigned int bare : 1 ;     /* the login had no @domain */
-} ;
-
-extern int addr_parse (addr *, char const *, size_t, char const *) ;
-extern size_t utf8_clean (char *, size_t, char const *, size_t, size_t *) ;
-
  /* what the loggers call: 1 when the mailbox is accounted, 0 when not */
 extern int acct_add (logline const *, unsigned int, char const *, size_t, counts const *) ;
 extern int acct_login (logline const *, unsigned int, char const *, size_t, char const *, size_t) ;
 
  /* what the logger core and the database side use */
 extern int acct_replay ;                     /* lines at or before the cursor: book nothing */
-extern char const *acct_defaultdomain ;      /* MYSQMAIL_DOMAIN */
-extern char const *acct_domain_env (void) ;  /* MYSQMAIL_DOMAIN or 0; dies 100 on a bad one (acct_domain.c) */
-extern int acct_domain_add (char const *, size_t) ;
-extern void acct_domain_clear (void) ;
 
 extern uint32_t acct_n (void) ;
 extern uint32_t acct_logins_n (void) ;

@@ -12,6 +12,8 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/random.h>
 #include "db.h"
+#include "service.h"
+#include "addr.h"
 #include "acct.h"
 #include "position.h"
 #include "batch.h"
@@ -58,11 +60,11 @@ static int load_domains (void)
   MYSQL_ROW row ;
   static char const sql[] = "SELECT name FROM domain" ;
   if (!(r = db_select(sql, sizeof(sql) - 1))) return 0 ;
-  acct_domain_clear() ;
+  addr_hosted_clear() ;
   while ((row = mysql_fetch_row(r)))
   {
     unsigned long *lens = mysql_fetch_lengths(r) ;
-    if (row[0] && !acct_domain_add(row[0], lens[0])) nomem() ;
+    if (row[0] && !addr_hosted_add(row[0], lens[0])) nomem() ;
   }
   mysql_free_result(r) ;
   domains_stale = 0 ;

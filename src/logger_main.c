@@ -17,6 +17,8 @@
 #include <skalibs/selfpipe.h>
 #include <skalibs/sig.h>
 #include <skalibs/djbunix.h>
+#include "localday.h"
+#include "addr.h"
 #include "acct.h"
 #include "db.h"
 #include "batch.h"
@@ -252,7 +254,7 @@ static void read_config (void)
   if (!src || !*src) src = PROG ;
   if (strlen(src) > 128) strerr_dief2x(100, "MYSQMAIL_SOURCE is longer than 128 bytes: ", src) ;
   batch_init(src) ;
-  acct_defaultdomain = acct_domain_env() ;
+  addr_defaultdomain = addr_defaultdomain_env() ;
   yearref_config() ;
   db_config() ;
 }

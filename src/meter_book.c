@@ -12,8 +12,9 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include "db.h"
-#include "acct.h"
-#include "logline.h"
+#include "service.h"
+#include "addr.h"
+#include "localday.h"
 #include "meter.h"
 
 static stralloc q = STRALLOC_ZERO ;
@@ -107,7 +108,7 @@ int meter_book (meter const *s)
   static localday day = LOCALDAY_ZERO ;
   addr a ;
   int r ;
-  if (!addr_parse(&a, s->user, s->userlen, acct_defaultdomain)) return 1 ;
+  if (!addr_parse(&a, s->user, s->userlen, addr_defaultdomain)) return 1 ;
   if (!localday_get(&day, s->when)) return 1 ;
   if (!db_connect()) return 0 ;
   r = hosted(&a) ;
