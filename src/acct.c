@@ -120,7 +120,7 @@ void acct_reset (void)
   if (rowcounts.a > ACCT_MAXROWS * 2 * sizeof(counts)) genalloc_free(counts, &rowcounts) ;
 }
 
-void acct_row_get (uint32_t n, acct_row *r)
+void acct_row_get (uint32_t n, book_row *r)
 {
   size_t len ;
   char const *k = keytab_key(&rows, n, &len) ;

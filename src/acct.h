@@ -10,17 +10,7 @@
 #include "localday.h"
 #include "service.h"
 #include "addr.h"
-
-typedef struct counts_s counts, *counts_ref ;
-struct counts_s
-{
-  uint64_t bytes_in ;
-  uint64_t bytes_out ;
-  uint64_t count_in ;
-  uint64_t count_out ;
-  uint64_t logins ;
-} ;
-#define COUNTS_ZERO { .bytes_in = 0, .bytes_out = 0, .count_in = 0, .count_out = 0, .logins = 0 }
+#include "book.h"
 
  /* what the loggers call: 1 when the mailbox is accounted, 0 when not */
 extern int acct_add (logline const *, unsigned int, char const *, size_t, counts const *) ;
@@ -34,18 +24,7 @@ extern uint32_t acct_logins_n (void) ;
 extern int acct_full (void) ;
 extern void acct_reset (void) ;
 
-typedef struct acct_row_s acct_row, *acct_row_ref ;
-struct acct_row_s
-{
-  char const *day ;        /* YYYY-MM-DD, 10 bytes */
-  unsigned int service ;
-  char const *domain ;
-  size_t domainlen ;
-  char const *local ;
-  size_t locallen ;
-  counts c ;
-} ;
-extern void acct_row_get (uint32_t, acct_row *) ;
+extern void acct_row_get (uint32_t, book_row *) ;
 extern uint32_t const *acct_sorted (void) ;
 
 typedef struct acct_loginrow_s acct_loginrow, *acct_loginrow_ref ;
