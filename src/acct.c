@@ -66,11 +66,7 @@ int acct_add (logline const *l, unsigned int service, char const *login, size_t 
     if (!genalloc_append(counts, &rowcounts, &z)) nomem() ;
   }
   p = genalloc_s(counts, &rowcounts) + n ;
-  p->bytes_in += c->bytes_in ;
-  p->bytes_out += c->bytes_out ;
-  p->count_in += c->count_in ;
-  p->count_out += c->count_out ;
-  p->logins += c->logins ;
+  counts_add(p, c) ;
   return 1 ;
 }
 

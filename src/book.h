@@ -18,6 +18,7 @@ struct counts_s
   uint64_t logins ;
 } ;
 #define COUNTS_ZERO { .bytes_in = 0, .bytes_out = 0, .count_in = 0, .count_out = 0, .logins = 0 }
+extern void counts_add (counts *, counts const *) ;   /* book_traffic.c */
 
  /* one traffic row, added to what the table holds */
 typedef struct book_row_s book_row, *book_row_ref ;

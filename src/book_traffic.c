@@ -6,6 +6,15 @@
 #include "service.h"
 #include "book.h"
 
+void counts_add (counts *to, counts const *c)
+{
+  to->bytes_in += c->bytes_in ;
+  to->bytes_out += c->bytes_out ;
+  to->count_in += c->count_in ;
+  to->count_out += c->count_out ;
+  to->logins += c->logins ;
+}
+
 int book_traffic_head (stralloc *q)
 {
   return db_catstr(q, "INSERT INTO traffic (day, service, domain, localpart, bytes_in, bytes_out, count_in, count_out, logins) VALUES ") ;
