@@ -155,11 +155,13 @@ void acct_loginrow_get (uint32_t n, acct_loginrow *r)
   size_t len ;
   char const *k = keytab_key(&logins, n, &len) ;
   logininfo const *p = genalloc_s(logininfo, &logindata) + n ;
-  r->domain = k ;
-  r->domainlen = strlen(k) ;
-  r->local = k + r->domainlen + 1 ;
-  r->locallen = len - r->domainlen - 1 ;
-  r->service = p->service ;
+  r->b.domain = k ;
+  r->b.domainlen = strlen(k) ;
+  r->b.local = k + r->b.domainlen + 1 ;
+  r->b.locallen = len - r->b.domainlen - 1 ;
+  r->b.service = p->service ;
   memcpy(r->ip, p->ip, sizeof(r->ip)) ;
+  r->b.ip = r->ip ;
   if (!localtime_fmt(r->when, p->when)) memcpy(r->when, "1970-01-01 00:00:00", LOCALTIME_FMT) ;
+  r->b.when = r->when ;
 }

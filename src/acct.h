@@ -30,13 +30,9 @@ extern uint32_t const *acct_sorted (void) ;
 typedef struct acct_loginrow_s acct_loginrow, *acct_loginrow_ref ;
 struct acct_loginrow_s
 {
-  char const *domain ;
-  size_t domainlen ;
-  char const *local ;
-  size_t locallen ;
+  book_login b ;               /* its when and ip point below */
   char when[LOCALTIME_FMT] ;   /* YYYY-MM-DD HH:MM:SS, local time */
   char ip[46] ;
-  unsigned int service ;
 } ;
 extern void acct_loginrow_get (uint32_t, acct_loginrow *) ;
 

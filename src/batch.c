@@ -174,12 +174,8 @@ static int send_logins (void)
     for (uint32_t j = 0 ; i < n && j < LOGINS_PER_UPDATE ; i++, j++)
     {
       acct_loginrow r ;
-      book_login b ;
       acct_loginrow_get(i, &r) ;
-      b.domain = r.domain ; b.domainlen = r.domainlen ;
-      b.local = r.local ; b.locallen = r.locallen ;
-      b.when = r.when ; b.ip = r.ip ; b.service = r.service ;
-      if (!book_login_row(&q, &b, !j)) nomem() ;
+      if (!book_login_row(&q, &r.b, !j)) nomem() ;
     }
     if (!book_login_tail(&q)) nomem() ;
     if (!run()) return 0 ;
