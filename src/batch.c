@@ -20,7 +20,7 @@
 #define ROWS_PER_INSERT 1000
 
 position batch_cursor = POSITION_ZERO ;
-uint64_t batch_token = 0 ;
+static uint64_t batch_token = 0 ;
 
 static char const *source ;
 static stralloc q = STRALLOC_ZERO ;

@@ -82,7 +82,7 @@ static int send_login (meter const *s, addr const *a)
 }
 
  /* One try. 1 booked or nothing to book; 0 not (db_errno() says why). */
-int meter_book (meter const *s)
+static int meter_book (meter const *s)
 {
   static localday day = LOCALDAY_ZERO ;
   addr a ;
