@@ -52,11 +52,13 @@ extern int book_traffic_head (stralloc *) ;
 extern int book_traffic_row (stralloc *, book_row const *, int first) ;
 extern int book_traffic_tail (stralloc *) ;
 
- /* book_login.c: UPDATE mailbox, the same way. The template is the same
-    statement for one mailbox with mysqmail-checkpwd's placeholders. */
+ /* book_login.c: UPDATE mailbox. Many mailboxes: the rows go between
+    head and tail, the first with first set. One: book_login_one, or the
+    template, the same statement with mysqmail-checkpwd's placeholders. */
 extern int book_login_head (stralloc *) ;
 extern int book_login_row (stralloc *, book_login const *, int first) ;
 extern int book_login_tail (stralloc *) ;
+extern int book_login_one (stralloc *, book_login const *) ;
 extern int book_login_template (stralloc *) ;
 
 #endif

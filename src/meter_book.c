@@ -77,7 +77,7 @@ static int send_login (meter const *s, addr const *a)
   book_login r = { .domain = a->domain, .domainlen = a->domainlen, .local = a->local, .locallen = a->locallen, .when = when, .ip = s->ip, .service = s->service } ;
   if (!localtime_fmt(when, s->when)) return 1 ;
   q.len = 0 ;
-  if (!book_login_head(&q) || !book_login_row(&q, &r, 1) || !book_login_tail(&q)) nomem() ;
+  if (!book_login_one(&q, &r)) nomem() ;
   return db_query(q.s, q.len) ;
 }
 
