@@ -9,10 +9,7 @@
 #include "keytab.h"
 #include "acct.h"
 
-char const *const service_name[SERVICE_N] = { "smtp", "pop3", "imap", "ftp" } ;
-
 int acct_replay = 0 ;
-char const *acct_defaultdomain = 0 ;
 
  /* Past this many rows (or bytes of keys) the batch is committed at once,
     whatever MYSQMAIL_FLUSH_MS says: memory stays bounded. */
@@ -23,7 +20,6 @@ static keytab rows = KEYTAB_ZERO ;        /* day service domain \0 local */
 static genalloc rowcounts = GENALLOC_ZERO ; /* counts */
 static keytab logins = KEYTAB_ZERO ;      /* domain \0 local */
 static genalloc logindata = GENALLOC_ZERO ; /* logininfo */
-static keytab domains = KEYTAB_ZERO ;     /* hosted domains; empty: all */
 static genalloc sorted = GENALLOC_ZERO ;  /* uint32_t */
 
 typedef struct logininfo_s logininfo ;
@@ -41,12 +37,6 @@ static void nomem (void)
   strerr_diefu1sys(111, "allocate memory") ;
 }
 
-static int accounted (addr const *a)
-{
-  if (a->bare || !keytab_n(&domains)) return 1 ;
-  return keytab_find(&domains, a->domain, a->domainlen) != KEYTAB_NONE ;
-}
-
 static size_t mailboxkey (char *key, addr const *a)
 {
   memcpy(key, a->domain, a->domainlen) ;
@@ -62,7 +52,7 @@ int acct_add (logline const *l, unsigned int service, char const *login, size_t 
   uint32_t n ;
   int isnew ;
   counts *p ;
-  if (!addr_parse(&a, login, loginlen, acct_defaultdomain) || !accounted(&a)) return 0 ;
+  if (!addr_parse(&a, login, loginlen, addr_defaultdomain) || !addr_hosted(&a)) return 0 ;
   if (acct_replay) return 1 ;
   if (!localday_get(&today, l->when)) return 0 ;
   memcpy(key, today.str, 10) ;
@@ -76,11 +66,7 @@ int acct_add (logline const *l, unsigned int service, char const *login, size_t 
     if (!genalloc_append(counts, &rowcounts, &z)) nomem() ;
   }
   p = genalloc_s(counts, &rowcounts) + n ;
-  p->bytes_in += c->bytes_in ;
-  p->bytes_out += c->bytes_out ;
-  p->count_in += c->count_in ;
-  p->count_out += c->count_out ;
-  p->logins += c->logins ;
+  counts_add(p, c) ;
   return 1 ;
 }
 
@@ -91,7 +77,7 @@ int acct_login (logline const *l, unsigned int service, char const *login, size_
   uint32_t n ;
   int isnew ;
   logininfo *p ;
-  if (!addr_parse(&a, login, loginlen, acct_defaultdomain) || !accounted(&a)) return 0 ;
+  if (!addr_parse(&a, login, loginlen, addr_defaultdomain) || !addr_hosted(&a)) return 0 ;
   if (acct_replay) return 1 ;
   n = keytab_get(&logins, key, mailboxkey(key, &a), &isnew) ;
   if (n == KEYTAB_NONE) nomem() ;
@@ -130,7 +116,7 @@ void acct_reset (void)
   if (rowcounts.a > ACCT_MAXROWS * 2 * sizeof(counts)) genalloc_free(counts, &rowcounts) ;
 }
 
-void acct_row_get (uint32_t n, acct_row *r)
+void acct_row_get (uint32_t n, book_row *r)
 {
   size_t len ;
   char const *k = keytab_key(&rows, n, &len) ;
@@ -169,25 +155,13 @@ void acct_loginrow_get (uint32_t n, acct_loginrow *r)
   size_t len ;
   char const *k = keytab_key(&logins, n, &len) ;
   logininfo const *p = genalloc_s(logininfo, &logindata) + n ;
-  r->domain = k ;
-  r->domainlen = strlen(k) ;
-  r->local = k + r->domainlen + 1 ;
-  r->locallen = len - r->domainlen - 1 ;
-  r->service = p->service ;
+  r->b.domain = k ;
+  r->b.domainlen = strlen(k) ;
+  r->b.local = k + r->b.domainlen + 1 ;
+  r->b.locallen = len - r->b.domainlen - 1 ;
+  r->b.service = p->service ;
   memcpy(r->ip, p->ip, sizeof(r->ip)) ;
+  r->b.ip = r->ip ;
   if (!localtime_fmt(r->when, p->when)) memcpy(r->when, "1970-01-01 00:00:00", LOCALTIME_FMT) ;
-}
-
-int acct_domain_add (char const *s, size_t len)
-{
-  char d[ADDR_DOMAINMAX * 4 + 1] ;
-  int isnew ;
-  if (len > ADDR_DOMAINMAX * 4) return 1 ;
-  for (size_t i = 0 ; i < len ; i++) d[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 'a' - 'A' : s[i] ;
-  return keytab_get(&domains, d, len, &isnew) != KEYTAB_NONE ;
-}
-
-void acct_domain_clear (void)
-{
-  keytab_reset(&domains) ;
+  r->b.when = r->when ;
 }

@@ -7,36 +7,10 @@
 #include <stdint.h>
 #include <time.h>
 #include "logline.h"
-
-enum { SERVICE_SMTP, SERVICE_POP3, SERVICE_IMAP, SERVICE_FTP, SERVICE_N } ;
-extern char const *const service_name[SERVICE_N] ;
-
-typedef struct counts_s counts, *counts_ref ;
-struct counts_s
-{
-  uint64_t bytes_in ;
-  uint64_t bytes_out ;
-  uint64_t count_in ;
-  uint64_t count_out ;
-  uint64_t logins ;
-} ;
-#define COUNTS_ZERO { .bytes_in = 0, .bytes_out = 0, .count_in = 0, .count_out = 0, .logins = 0 }
-
- /* one mailbox, normalised for the database */
-#define ADDR_LOCALMAX 64
-#define ADDR_DOMAINMAX 253
-typedef struct addr_s addr, *addr_ref ;
-struct addr_s
-{
-  char local[ADDR_LOCALMAX * 4 + 1] ;
-  char domain[ADDR_DOMAINMAX * 4 + 1] ;
-  size_t locallen ;
-  size_t domainlen ;
-  unsigned int bare : 1 ;     /* the login had no @domain */
-} ;
-
-extern int addr_parse (addr *, char const *, size_t, char const *) ;
-extern size_t utf8_clean (char *, size_t, char const *, size_t, size_t *) ;
+#include "localday.h"
+#include "service.h"
+#include "addr.h"
+#include "book.h"
 
  /* what the loggers call: 1 when the mailbox is accounted, 0 when not */
 extern int acct_add (logline const *, unsigned int, char const *, size_t, counts const *) ;
@@ -44,40 +18,21 @@ extern int acct_login (logline const *, unsigned int, char const *, size_t, char
 
  /* what the logger core and the database side use */
 extern int acct_replay ;                     /* lines at or before the cursor: book nothing */
-extern char const *acct_defaultdomain ;      /* MYSQMAIL_DOMAIN */
-extern char const *acct_domain_env (void) ;  /* MYSQMAIL_DOMAIN or 0; dies 100 on a bad one (acct_domain.c) */
-extern int acct_domain_add (char const *, size_t) ;
-extern void acct_domain_clear (void) ;
 
 extern uint32_t acct_n (void) ;
 extern uint32_t acct_logins_n (void) ;
 extern int acct_full (void) ;
 extern void acct_reset (void) ;
 
-typedef struct acct_row_s acct_row, *acct_row_ref ;
-struct acct_row_s
-{
-  char const *day ;        /* YYYY-MM-DD, 10 bytes */
-  unsigned int service ;
-  char const *domain ;
-  size_t domainlen ;
-  char const *local ;
-  size_t locallen ;
-  counts c ;
-} ;
-extern void acct_row_get (uint32_t, acct_row *) ;
+extern void acct_row_get (uint32_t, book_row *) ;
 extern uint32_t const *acct_sorted (void) ;
 
 typedef struct acct_loginrow_s acct_loginrow, *acct_loginrow_ref ;
 struct acct_loginrow_s
 {
-  char const *domain ;
-  size_t domainlen ;
-  char const *local ;
-  size_t locallen ;
+  book_login b ;               /* its when and ip point below */
   char when[LOCALTIME_FMT] ;   /* YYYY-MM-DD HH:MM:SS, local time */
   char ip[46] ;
-  unsigned int service ;
 } ;
 extern void acct_loginrow_get (uint32_t, acct_loginrow *) ;
 

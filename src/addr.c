@@ -1,7 +1,7 @@
 /* addr.c: a login or address as the database stores it */
 
 #include <string.h>
-#include "acct.h"
+#include "addr.h"
 
  /* Copy src to dst as valid UTF-8: a byte that does not start a valid
     sequence is taken as Latin-1, so that any log bytes can be stored in a

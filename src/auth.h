@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/gccattributes.h>
-#include "logline.h"
+#include "localday.h"
 
 #define AUTH_EXIT_BAD 1       /* bad login or password, refused */
 #define AUTH_EXIT_MISUSE 2    /* no fd 3, malformed request, no program */

@@ -4,14 +4,20 @@
 #include <string.h>
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
+#include <skalibs/stralloc.h>
 #include "password.h"
+#include "book.h"
 #include "auth.h"
 
 static char const default_query[] =
   "SELECT password, home, uid, gid, active FROM mailbox WHERE domain = %d AND localpart = %n" ;
-static char const default_update[] =
-  "UPDATE mailbox SET last_login = %t, last_login_ip = %r, last_login_service = %s"
-  " WHERE domain = %d AND localpart = %n" ;
+
+static char const *default_update (void)
+{
+  static stralloc sa = STRALLOC_ZERO ;
+  if (!book_login_template(&sa)) strerr_diefu1sys(AUTH_EXIT_TEMP, "allocate memory") ;
+  return sa.s ;
+}
 
 static unsigned int number (char const *name, unsigned int def, unsigned int max)
 {
@@ -36,7 +42,7 @@ void auth_conf (authconf *c)
   char const *a = getenv("AUTHORIZED") ;
   c->query = x && *x ? x : default_query ;
    /* the default update is for the default table only */
-  c->update = u ? (*u ? u : 0) : c->query == default_query ? default_update : 0 ;
+  c->update = u ? (*u ? u : 0) : c->query == default_query ? default_update() : 0 ;
   x = getenv("MYSQMAIL_AUTH_DUMMY") ;
   c->dummy = x && *x ? x : password_dummy ;
   x = getenv("MYSQMAIL_DOMAIN") ;

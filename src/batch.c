@@ -6,12 +6,13 @@
    starts from the cursor the first one left. */
 
 #include <string.h>
-#include <unistd.h>
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/random.h>
 #include "db.h"
+#include "addr.h"
+#include "book.h"
 #include "acct.h"
 #include "position.h"
 #include "batch.h"
@@ -19,7 +20,7 @@
 #define ROWS_PER_INSERT 1000
 
 position batch_cursor = POSITION_ZERO ;
-uint64_t batch_token = 0 ;
+static uint64_t batch_token = 0 ;
 
 static char const *source ;
 static stralloc q = STRALLOC_ZERO ;
@@ -58,11 +59,11 @@ static int load_domains (void)
   MYSQL_ROW row ;
   static char const sql[] = "SELECT name FROM domain" ;
   if (!(r = db_select(sql, sizeof(sql) - 1))) return 0 ;
-  acct_domain_clear() ;
+  addr_hosted_clear() ;
   while ((row = mysql_fetch_row(r)))
   {
     unsigned long *lens = mysql_fetch_lengths(r) ;
-    if (row[0] && !acct_domain_add(row[0], lens[0])) nomem() ;
+    if (row[0] && !addr_hosted_add(row[0], lens[0])) nomem() ;
   }
   mysql_free_result(r) ;
   domains_stale = 0 ;
@@ -138,59 +139,28 @@ int batch_open (void)
   return 0 ;
 }
 
-static int cat_row (acct_row const *r)
-{
-  return stralloc_catb(&q, "('", 2)
-   && stralloc_catb(&q, r->day, 10)
-   && stralloc_catb(&q, "','", 3)
-   && db_catstr(&q, service_name[r->service])
-   && stralloc_catb(&q, "',", 2)
-   && db_catquoted(&q, r->domain, r->domainlen)
-   && stralloc_catb(&q, ",", 1)
-   && db_catquoted(&q, r->local, r->locallen)
-   && stralloc_catb(&q, ",", 1) && db_catu64(&q, r->c.bytes_in)
-   && stralloc_catb(&q, ",", 1) && db_catu64(&q, r->c.bytes_out)
-   && stralloc_catb(&q, ",", 1) && db_catu64(&q, r->c.count_in)
-   && stralloc_catb(&q, ",", 1) && db_catu64(&q, r->c.count_out)
-   && stralloc_catb(&q, ",", 1) && db_catu64(&q, r->c.logins)
-   && stralloc_catb(&q, ")", 1) ;
-}
-
 static int send_traffic (void)
 {
-  static char const head[] = "INSERT INTO traffic (day, service, domain, localpart, bytes_in, bytes_out, count_in, count_out, logins) VALUES " ;
-  static char const tail[] = " ON DUPLICATE KEY UPDATE bytes_in = bytes_in + VALUES(bytes_in), bytes_out = bytes_out + VALUES(bytes_out), count_in = count_in + VALUES(count_in), count_out = count_out + VALUES(count_out), logins = logins + VALUES(logins)" ;
   uint32_t n = acct_n(), i = 0 ;
   uint32_t const *order = n ? acct_sorted() : 0 ;
   if (n && !order) nomem() ;
   while (i < n)
   {
-    uint32_t j = 0 ;
-    if (!stralloc_copyb(&q, head, sizeof(head) - 1)) nomem() ;
-    for (; i < n && j < ROWS_PER_INSERT ; i++, j++)
+    q.len = 0 ;
+    if (!book_traffic_head(&q)) nomem() ;
+    for (uint32_t j = 0 ; i < n && j < ROWS_PER_INSERT ; i++, j++)
     {
-      acct_row r ;
+      book_row r ;
       acct_row_get(order[i], &r) ;
-      if ((j && !stralloc_catb(&q, ",", 1)) || !cat_row(&r)) nomem() ;
+      if (!book_traffic_row(&q, &r, !j)) nomem() ;
     }
-    if (!stralloc_catb(&q, tail, sizeof(tail) - 1)) nomem() ;
+    if (!book_traffic_tail(&q)) nomem() ;
     if (!run()) return 0 ;
   }
   return 1 ;
 }
 
 #define LOGINS_PER_UPDATE 500
-
- /* one derived row: SELECT 'domain' d, 'local' l, 'when' w, 'ip' i, 'svc' s */
-static int cat_login (acct_loginrow const *r, int first)
-{
-  return db_catstr(&q, first ? "SELECT " : " UNION ALL SELECT ")
-    && db_catquoted(&q, r->domain, r->domainlen) && db_catstr(&q, first ? " d, " : ", ")
-    && db_catquoted(&q, r->local, r->locallen) && db_catstr(&q, first ? " l, '" : ", '")
-    && db_catstr(&q, r->when) && db_catstr(&q, first ? "' w, " : "', ")
-    && (r->ip[0] ? db_catquoted(&q, r->ip, strlen(r->ip)) : db_catstr(&q, "NULL")) && db_catstr(&q, first ? " i, '" : ", '")
-    && db_catstr(&q, service_name[r->service]) && db_catstr(&q, first ? "' s" : "'") ;
-}
 
  /* the latest login of each mailbox, 500 mailboxes per statement: one
     round trip per mailbox made a batch of thousands of logins slow */
@@ -200,16 +170,14 @@ static int send_logins (void)
   while (i < n)
   {
     q.len = 0 ;
-    if (!db_catstr(&q, "UPDATE mailbox m JOIN (")) nomem() ;
+    if (!book_login_head(&q)) nomem() ;
     for (uint32_t j = 0 ; i < n && j < LOGINS_PER_UPDATE ; i++, j++)
     {
       acct_loginrow r ;
       acct_loginrow_get(i, &r) ;
-      if (!cat_login(&r, !j)) nomem() ;
+      if (!book_login_row(&q, &r.b, !j)) nomem() ;
     }
-    if (!db_catstr(&q, ") v ON m.domain = v.d AND m.localpart = v.l"
-      " SET m.last_login = v.w, m.last_login_ip = v.i, m.last_login_service = v.s"
-      " WHERE m.last_login IS NULL OR m.last_login <= v.w")) nomem() ;
+    if (!book_login_tail(&q)) nomem() ;
     if (!run()) return 0 ;
   }
   return 1 ;
@@ -262,24 +230,23 @@ static int try_commit (position const *pos)
   return 1 ;
 }
 
+ /* one try for db_retry: connected, locked and read first when needed */
+static int attempt (void *ctx)
+{
+  position const *pos = ctx ;
+  if (!db)
+  {
+    if (!batch_open()) return DB_TRY_STOP ;
+    if (!acct_n() && !acct_logins_n() && !position_after(&batch_cursor, pos)) return DB_TRY_DONE ;
+  }
+  if (try_commit(pos)) return DB_TRY_DONE ;
+  return pending_token ? DB_TRY_AGAIN : DB_TRY_FAILED ;
+}
+
  /* 1 committed; 0 not now (the batch stays pending; warned). */
 int batch_commit (position const *pos)
 {
-  for (unsigned int tries = 0 ; tries < 5 ; tries++)
-  {
-    unsigned int e ;
-    if (!db)
-    {
-      if (!batch_open()) break ;
-      if (!acct_n() && !acct_logins_n() && !position_after(&batch_cursor, pos)) return 1 ;
-    }
-    if (try_commit(pos)) return 1 ;
-    if (pending_token) continue ;
-    e = db_errno() ;
-    if (db_gone(e)) continue ;
-    if (!db_retryable(e)) break ;
-    usleep(10000 << tries) ;
-  }
+  if (db_retry(&attempt, (void *)pos)) return 1 ;
   strerr_warnwu2x("commit accounting, will try again: ", db_error()) ;
   return 0 ;
 }

@@ -8,7 +8,6 @@
 
  /* the source's cursor as last read or committed */
 extern position batch_cursor ;
-extern uint64_t batch_token ;
 
 extern void batch_init (char const *) ;
 extern int batch_open (void) ;

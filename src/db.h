@@ -19,6 +19,15 @@ extern unsigned int db_errno (void) ;
 extern int db_gone (unsigned int) ;       /* the error means the connection is lost */
 extern int db_retryable (unsigned int) ;  /* deadlock or lock wait timeout */
 
+ /* db_retry.c: up to 5 tries of f(ctx), which returns one of these;
+    DB_TRY_FAILED leaves the decision to db_errno(). 1 done, 0 not. */
+#define DB_TRY_DONE 1
+#define DB_TRY_FAILED 0
+#define DB_TRY_AGAIN (-1)   /* at once */
+#define DB_TRY_STOP (-2)    /* give up */
+typedef int db_try_func (void *) ;
+extern int db_retry (db_try_func *, void *) ;
+
 extern int db_query (char const *, size_t) ;
 extern int db_catquoted (stralloc *, char const *, size_t) ;
 extern int db_catstr (stralloc *, char const *) ;

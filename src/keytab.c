@@ -107,6 +107,15 @@ size_t keytab_bytes (keytab const *t)
   return t->keys.a + t->ents.a + (size_t)t->cap * sizeof(uint32_t) ;
 }
 
+static void keytab_free (keytab *t)
+{
+  stralloc_free(&t->keys) ;
+  genalloc_free(keytab_ent, &t->ents) ;
+  free(t->slots) ;
+  t->slots = 0 ;
+  t->cap = 0 ;
+}
+
  /* empty it, keeping the memory when it stayed small */
 void keytab_reset (keytab *t)
 {
@@ -117,13 +126,4 @@ void keytab_reset (keytab *t)
     genalloc_setlen(keytab_ent, &t->ents, 0) ;
     if (t->cap) memset(t->slots, 0, t->cap * sizeof(uint32_t)) ;
   }
-}
-
-void keytab_free (keytab *t)
-{
-  stralloc_free(&t->keys) ;
-  genalloc_free(keytab_ent, &t->ents) ;
-  free(t->slots) ;
-  t->slots = 0 ;
-  t->cap = 0 ;
 }

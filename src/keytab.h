@@ -26,6 +26,5 @@ extern char const *keytab_key (keytab const *, uint32_t, size_t *) ;
 extern uint32_t keytab_n (keytab const *) ;
 extern size_t keytab_bytes (keytab const *) ;
 extern void keytab_reset (keytab *) ;
-extern void keytab_free (keytab *) ;
 
 #endif

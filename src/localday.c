@@ -1,7 +1,7 @@
 /* localday.c: calendar arithmetic in the local time zone (TZ), cached */
 
 #include <time.h>
-#include "logline.h"
+#include "localday.h"
 
 static char *fmt2 (char *s, unsigned int n)
 {

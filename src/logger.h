@@ -4,7 +4,6 @@
 #define MYSQMAIL_LOGGER_H
 
 #include "logline.h"
-#include "position.h"
 
  /* A parser looks at one line, books what it says with acct_add() and
     acct_login(), and returns 1 when the line was accounted (for -u). */
@@ -15,11 +14,5 @@ extern int logger_main (int, char const *const *, parser_func *) ;
  /* seconds of log before the cursor that a restart reads again (without
     booking it) for the state of messages still open: set before main */
 extern unsigned int logger_history ;
-
- /* the logger core's line handling, for catching up from a logdir */
-extern void logger_catchup (char const *) ;
-extern void logger_prefix (char const *, position const *) ;
-extern void logger_line (char const *, size_t, uint64_t, int) ;
-extern void logger_maybe_commit (void) ;
 
 #endif

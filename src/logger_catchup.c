@@ -12,24 +12,23 @@
 #include <skalibs/genalloc.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/tai.h>
-#include "batch.h"
 #include "position.h"
 #include "linereader.h"
-#include "logger.h"
+#include "logger_catchup.h"
 
 static void line (char const *s, size_t len, uint64_t off, void *ctx)
 {
-  (void)ctx ;
-  logger_line(s, len, off, 0) ;
+  catchup const *c = ctx ;
+  (*c->line)(s, len, off) ;
 }
 
 static void ignore (char const *s, size_t len, void *ctx) { (void)s ; (void)len ; (void)ctx ; }
 static void ignoreend (uint64_t off, void *ctx) { (void)off ; (void)ctx ; }
 
-static void readfd (int fd, char const *path, uint64_t max)
+static void readfd (int fd, char const *path, uint64_t max, catchup const *c)
 {
   char buf[65536] ;
-  linereader r = { .cur = STRALLOC_ZERO, .off = 0, .big = 0, .line = &line, .bigstart = &ignore, .bigmore = &ignore, .bigend = &ignoreend, .ctx = 0 } ;
+  linereader r = { .cur = STRALLOC_ZERO, .off = 0, .big = 0, .line = &line, .bigstart = &ignore, .bigmore = &ignore, .bigend = &ignoreend, .ctx = (void *)c } ;
   while (max)
   {
     ssize_t k = read(fd, buf, max < sizeof(buf) ? max : sizeof(buf)) ;
@@ -37,13 +36,13 @@ static void readfd (int fd, char const *path, uint64_t max)
     if (!k) break ;
     max -= k ;
     linereader_feed(&r, buf, k) ;
-    logger_maybe_commit() ;
+    (*c->maybe_commit)() ;
   }
   linereader_eof(&r) ;
   linereader_free(&r) ;
 }
 
-static void readfile (char const *dir, char const *name)
+static void readfile (char const *dir, char const *name, catchup const *c)
 {
   size_t dl = strlen(dir), nl = strlen(name) ;
   char path[dl + nl + 2] ;
@@ -55,19 +54,20 @@ static void readfile (char const *dir, char const *name)
     if (errno == ENOENT) return ;   /* rotated away meanwhile */
     strerr_diefu2sys(111, "open ", path) ;
   }
-  readfd(fd, path, UINT64_MAX) ;
+  readfd(fd, path, UINT64_MAX, c) ;
   fd_close(fd) ;
 }
 
  /* -f FILE with a cursor in it: its lines before the cursor, booking
     nothing, for the state of messages still open there */
-void logger_prefix (char const *path, position const *cur)
+void logger_prefix (char const *path, catchup const *c)
 {
+  position const *cur = c->cursor ;
   struct stat st ;
   int fd = open_readb(path) ;
   if (fd < 0) return ;      /* rotated: the follower will say what it finds */
   if (fstat(fd, &st) < 0) strerr_diefu2sys(111, "stat ", path) ;
-  if ((uint64_t)st.st_dev == cur->dev && (uint64_t)st.st_ino == cur->ino) readfd(fd, path, cur->off) ;
+  if ((uint64_t)st.st_dev == cur->dev && (uint64_t)st.st_ino == cur->ino) readfd(fd, path, cur->off, c) ;
   fd_close(fd) ;
 }
 
@@ -86,10 +86,11 @@ static int namecmp (void const *a, void const *b)
 
  /* Archives are named by the time they were rotated: every line in one
     is older than its name. Start with the newest archive older than the
-    cursor minus logger_history, for the state that open messages need,
+    cursor minus the history, for the state that open messages need,
     and read on from there. */
-void logger_catchup (char const *dir)
+void logger_catchup (char const *dir, catchup const *c)
 {
+  position const *cur = c->cursor ;
   DIR *d ;
   stralloc names = STRALLOC_ZERO ;
   genalloc idx = GENALLOC_ZERO ;   /* size_t offsets into names */
@@ -98,7 +99,7 @@ void logger_catchup (char const *dir)
    /* No cursor at all: this source never committed anything, so every
       line in the logdir is still to book (a first run killed before its
       first commit left them there). A file position says nothing here. */
-  if (batch_cursor.kind == POSITION_FILE)
+  if (cur->kind == POSITION_FILE)
   {
     strerr_warnw3x("nothing caught up from ", dir, ": the cursor is a file position, not a TAI64N label") ;
     return ;
@@ -126,10 +127,10 @@ void logger_catchup (char const *dir)
   for (size_t i = 0 ; i < n ; i++) v[i] = names.s + genalloc_s(size_t, &idx)[i] ;
   qsort(v, n, sizeof(char *), &namecmp) ;
   {
-    tain from = batch_cursor.label, h ;
-    tain_uint(&h, logger_history) ;
-    if (batch_cursor.kind != POSITION_LABEL) from = tain_zero ;
-    else if (logger_history) tain_sub(&from, &batch_cursor.label, &h) ;
+    tain from = cur->label, h ;
+    tain_uint(&h, c->history) ;
+    if (cur->kind != POSITION_LABEL) from = tain_zero ;
+    else if (c->history) tain_sub(&from, &cur->label, &h) ;
     for (size_t i = 0 ; i < n ; i++)
     {
       tain t ;
@@ -137,8 +138,8 @@ void logger_catchup (char const *dir)
       if (!tain_less(&from, &t)) start = i ;
     }
   }
-  for (size_t i = start ; i < n ; i++) readfile(dir, v[i]) ;
-  readfile(dir, "current") ;
+  for (size_t i = start ; i < n ; i++) readfile(dir, v[i], c) ;
+  readfile(dir, "current", c) ;
   free(v) ;
   genalloc_free(size_t, &idx) ;
   stralloc_free(&names) ;

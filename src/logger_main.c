@@ -17,12 +17,15 @@
 #include <skalibs/selfpipe.h>
 #include <skalibs/sig.h>
 #include <skalibs/djbunix.h>
+#include "localday.h"
+#include "addr.h"
 #include "acct.h"
 #include "db.h"
 #include "batch.h"
 #include "position.h"
 #include "linereader.h"
 #include "follow.h"
+#include "logger_catchup.h"
 #include "logger.h"
 
 #define USAGE "[ -u ] [ -t ] [ -f FILE ]"
@@ -92,7 +95,7 @@ static void advance (position const *pos)
 }
 
  /* One whole line: parse, book unless the cursor covers it, copy it out. */
-void logger_line (char const *s, size_t len, uint64_t endoff, int output)
+static void line (char const *s, size_t len, uint64_t endoff, int output)
 {
   logline l ;
   position pos = POSITION_ZERO ;
@@ -128,7 +131,13 @@ void logger_line (char const *s, size_t len, uint64_t endoff, int output)
 static void line_out (char const *s, size_t len, uint64_t endoff, void *ctx)
 {
   (void)ctx ;
-  logger_line(s, len, endoff, 1) ;
+  line(s, len, endoff, 1) ;
+}
+
+ /* a line caught up from the logdir or read before the cursor */
+static void line_again (char const *s, size_t len, uint64_t endoff)
+{
+  line(s, len, endoff, 0) ;
 }
 
  /* Overlong lines: nothing books from them; copy them through in pieces. */
@@ -183,7 +192,7 @@ static void commit (void)
   }
 }
 
-void logger_maybe_commit (void)
+static void maybe_commit (void)
 {
   if (acct_full()) commit() ;
 }
@@ -252,7 +261,7 @@ static void read_config (void)
   if (!src || !*src) src = PROG ;
   if (strlen(src) > 128) strerr_dief2x(100, "MYSQMAIL_SOURCE is longer than 128 bytes: ", src) ;
   batch_init(src) ;
-  acct_defaultdomain = acct_domain_env() ;
+  addr_defaultdomain = addr_defaultdomain_env() ;
   yearref_config() ;
   db_config() ;
 }
@@ -315,6 +324,7 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
 {
   static char inspace[65536] ;
   linereader r = { .cur = STRALLOC_ZERO, .off = 0, .big = 0, .line = &line_out, .bigstart = &big_start, .bigmore = &big_more, .bigend = &big_end, .ctx = 0 } ;
+  catchup c = { .line = &line_again, .maybe_commit = &maybe_commit, .cursor = &batch_cursor, .history = logger_history } ;
   iopause_fd x[2] ;
   parse = f ;
   {
@@ -355,7 +365,7 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
     char const *logdir = getenv("MYSQMAIL_LOGDIR") ;
     if (logdir && *logdir)
     {
-      logger_catchup(logdir) ;
+      logger_catchup(logdir, &c) ;
       skipto = lastpos ;
       if (pending) commit() ;
     }
@@ -363,7 +373,7 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
   if (followpath)
   {
     position none = POSITION_ZERO ;
-    if (logger_history && batch_cursor.kind == POSITION_FILE) logger_prefix(followpath, &batch_cursor) ;
+    if (logger_history && batch_cursor.kind == POSITION_FILE) logger_prefix(followpath, &c) ;
     follow_start(&fl, followpath, &batch_cursor, &follow_file, &r) ;
     if (batch_cursor.kind == POSITION_FILE) skipto = none ;   /* the follower goes on after it */
     follow_loop(&r, x, inspace, sizeof(inspace)) ;

@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include <skalibs/tai.h>
+#include "localday.h"
 #include "logline.h"
 
 static int isdig (char c) { return c >= '0' && c <= '9' ; }

@@ -68,7 +68,6 @@ extern int meter_tcp_read (int, uint64_t *) ;
 extern int meter_tcp_received (int, uint64_t *) ;
 
  /* meter_book.c: 1 booked (or nothing to book, or booked before), 0 not now */
-extern int meter_book (meter const *) ;
 extern int meter_book_retry (meter const *) ;
 
 #endif

@@ -4,7 +4,6 @@
    whose removal a crash prevented) hits the primary key and books nothing. */
 
 #include <string.h>
-#include <unistd.h>
 #include <time.h>
 #include <mysqld_error.h>
 #include <skalibs/tai.h>
@@ -12,8 +11,9 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include "db.h"
-#include "acct.h"
-#include "logline.h"
+#include "book.h"
+#include "addr.h"
+#include "localday.h"
 #include "meter.h"
 
 static stralloc q = STRALLOC_ZERO ;
@@ -64,50 +64,30 @@ static int send_session (meter const *s)
 
 static int send_traffic (meter const *s, addr const *a, char const *day)
 {
+  book_row r = { .day = day, .service = s->service, .domain = a->domain, .domainlen = a->domainlen, .local = a->local, .locallen = a->locallen,
+    .c = { .bytes_in = s->bytes_in, .bytes_out = s->bytes_out, .count_in = 0, .count_out = s->count_out, .logins = 1 } } ;
   q.len = 0 ;
-  if (!db_catstr(&q, "INSERT INTO traffic (day, service, domain, localpart, bytes_in, bytes_out, count_in, count_out, logins) VALUES ('")
-   || !stralloc_catb(&q, day, 10)
-   || !db_catstr(&q, "','")
-   || !db_catstr(&q, service_name[s->service])
-   || !db_catstr(&q, "',")
-   || !db_catquoted(&q, a->domain, a->domainlen)
-   || !db_catstr(&q, ",")
-   || !db_catquoted(&q, a->local, a->locallen)
-   || !db_catstr(&q, ",") || !db_catu64(&q, s->bytes_in)
-   || !db_catstr(&q, ",") || !db_catu64(&q, s->bytes_out)
-   || !db_catstr(&q, ",0,") || !db_catu64(&q, s->count_out)
-   || !db_catstr(&q, ",1) ON DUPLICATE KEY UPDATE bytes_in = bytes_in + VALUES(bytes_in), bytes_out = bytes_out + VALUES(bytes_out), count_out = count_out + VALUES(count_out), logins = logins + 1")) nomem() ;
+  if (!book_traffic_head(&q) || !book_traffic_row(&q, &r, 1) || !book_traffic_tail(&q)) nomem() ;
   return db_query(q.s, q.len) ;
 }
 
 static int send_login (meter const *s, addr const *a)
 {
   char when[LOCALTIME_FMT] ;
+  book_login r = { .domain = a->domain, .domainlen = a->domainlen, .local = a->local, .locallen = a->locallen, .when = when, .ip = s->ip, .service = s->service } ;
   if (!localtime_fmt(when, s->when)) return 1 ;
   q.len = 0 ;
-  if (!db_catstr(&q, "UPDATE mailbox SET last_login = '")
-   || !db_catstr(&q, when)
-   || !db_catstr(&q, "', last_login_ip = ")
-   || !(s->ip[0] ? db_catquoted(&q, s->ip, strlen(s->ip)) : db_catstr(&q, "NULL"))
-   || !db_catstr(&q, ", last_login_service = '")
-   || !db_catstr(&q, service_name[s->service])
-   || !db_catstr(&q, "' WHERE domain = ")
-   || !db_catquoted(&q, a->domain, a->domainlen)
-   || !db_catstr(&q, " AND localpart = ")
-   || !db_catquoted(&q, a->local, a->locallen)
-   || !db_catstr(&q, " AND (last_login IS NULL OR last_login <= '")
-   || !db_catstr(&q, when)
-   || !db_catstr(&q, "')")) nomem() ;
+  if (!book_login_one(&q, &r)) nomem() ;
   return db_query(q.s, q.len) ;
 }
 
  /* One try. 1 booked or nothing to book; 0 not (db_errno() says why). */
-int meter_book (meter const *s)
+static int meter_book (meter const *s)
 {
   static localday day = LOCALDAY_ZERO ;
   addr a ;
   int r ;
-  if (!addr_parse(&a, s->user, s->userlen, acct_defaultdomain)) return 1 ;
+  if (!addr_parse(&a, s->user, s->userlen, addr_defaultdomain)) return 1 ;
   if (!localday_get(&day, s->when)) return 1 ;
   if (!db_connect()) return 0 ;
   r = hosted(&a) ;
@@ -128,19 +108,14 @@ int meter_book (meter const *s)
   return db_query("COMMIT", 6) ;
 }
 
- /* The loggers' rules: reconnect when the connection is lost, back off on
-    a deadlock, give up on anything else. */
+ /* one try for db_retry: a database that is down is not hammered */
+static int attempt (void *ctx)
+{
+  if (!db && !db_connect()) return DB_TRY_STOP ;
+  return meter_book(ctx) ? DB_TRY_DONE : DB_TRY_FAILED ;
+}
+
 int meter_book_retry (meter const *s)
 {
-  for (unsigned int tries = 0 ; tries < 5 ; tries++)
-  {
-    unsigned int e ;
-    if (!db && !db_connect()) break ;   /* down: no use hammering it */
-    if (meter_book(s)) return 1 ;
-    e = db_errno() ;
-    if (db_gone(e)) continue ;
-    if (!db_retryable(e)) break ;
-    usleep(10000 << tries) ;
-  }
-  return 0 ;
+  return db_retry(&attempt, (void *)s) ;
 }

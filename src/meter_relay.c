@@ -37,7 +37,7 @@
 #include <skalibs/selfpipe.h>
 #include <skalibs/sig.h>
 #include <skalibs/exec.h>
-#include "acct.h"
+#include "service.h"
 #include "meter.h"
 
 #define BUFSIZE 1048576

@@ -6,7 +6,7 @@
    bodies are never looked at and cannot fake a response. */
 
 #include <string.h>
-#include "acct.h"
+#include "service.h"
 #include "meter.h"
 
 void meter_scan_init (meter_scan *s, unsigned int service)

@@ -3,7 +3,7 @@
 
 #include <string.h>
 #include <skalibs/strerr.h>
-#include "acct.h"
+#include "service.h"
 #include "meter.h"
 
 unsigned int meter_service (char const *s)

@@ -232,5 +232,4 @@ void msgtab_expire (time_t now)
 }
 
 uint32_t msgtab_n (void) { return nused ; }
-uint64_t msgtab_dropped (void) { return dropped ; }
 unsigned int msgtab_ttl (void) { return ttl ; }

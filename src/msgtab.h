@@ -28,7 +28,6 @@ extern void msgtab_del (char const *, size_t) ;
 extern void msgtab_expire (time_t) ;
 
 extern uint32_t msgtab_n (void) ;
-extern uint64_t msgtab_dropped (void) ;
 extern unsigned int msgtab_ttl (void) ;
 
 #endif

@@ -12,7 +12,8 @@
 #include <skalibs/sig.h>
 #include <skalibs/posixplz.h>
 #include "db.h"
-#include "acct.h"
+#include "service.h"
+#include "addr.h"
 #include "meter.h"
 #include "spool.h"
 
@@ -94,7 +95,7 @@ int main (int argc, char const *const *argv)
     if (s > 255) strerr_dief2x(100, "invalid status: ", argv[8]) ;
     estatus = (int)s ;
   }
-  acct_defaultdomain = acct_domain_env() ;
+  addr_defaultdomain = addr_defaultdomain_env() ;
   spool = getenv("MYSQMAIL_SPOOL") ;
   if (spool && !*spool) spool = 0 ;
   db_config() ;

@@ -17,7 +17,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/exec.h>
 #include "db.h"
-#include "acct.h"
+#include "addr.h"
 #include "meter.h"
 
 #define USAGE "[ -r ] pop3|imap prog..."
@@ -97,7 +97,7 @@ int main (int argc, char const *const *argv)
   x = getenv("TCPREMOTEIP") ;
   if (x && strlen(x) < sizeof(m.ip)) strcpy(m.ip, x) ;
    /* the booker's settings, refused before the session, not after it */
-  acct_domain_env() ;
+  addr_defaultdomain_env() ;
   db_port() ;
 
   wstat = meter_relay(argv + 1, server_env(), &m, relayall) ;

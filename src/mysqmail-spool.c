@@ -6,7 +6,7 @@
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include "db.h"
-#include "acct.h"
+#include "addr.h"
 #include "spool.h"
 
 #define USAGE "[ dir ]"
@@ -19,7 +19,7 @@ int main (int argc, char const *const *argv)
   if (argc > 2 || (argc == 2 && argv[1][0] == '-')) strerr_dieusage(100, "mysqmail-spool " USAGE) ;
   dir = argc == 2 ? argv[1] : getenv("MYSQMAIL_SPOOL") ;
   if (!dir || !*dir) strerr_dief1x(100, "no spool directory: give one or set MYSQMAIL_SPOOL") ;
-  acct_defaultdomain = acct_domain_env() ;
+  addr_defaultdomain = addr_defaultdomain_env() ;
   x = getenv("MYSQMAIL_METER_KEEP") ;
   if (x)
   {

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <stdlib.h>
 #include <skalibs/strerr.h>
+#include "localday.h"
+#include "addr.h"
 #include "acct.h"
 #include "scan.h"
 #include "parsers.h"

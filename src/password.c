@@ -1,40 +1,13 @@
-/* password.c: which scheme a stored password uses, and the comparisons */
+/* password.c: which scheme a stored password uses */
 
 #include <string.h>
 #include <strings.h>
-#include <skalibs/sha256.h>
 #include "password.h"
 
  /* yescrypt as Debian's passwd writes it (j9T), of a random string nobody
     knows; MYSQMAIL_AUTH_DUMMY replaces it by a hash of the scheme and cost
     the mailboxes really use */
 char const password_dummy[] = "$y$j9T$Wk3vTq0H4m1ZxR8pLcN2e.$QZ6G8Yv0c3uHn1dJbE5xKpT7sM9wLrA2fC4iO8qU/tD" ;
-
-void password_wipe (void *p, size_t n)
-{
-  explicit_bzero(p, n) ;
-}
-
-int password_equal (char const *a, char const *b, size_t n)
-{
-  unsigned char d = 0 ;
-  for (size_t i = 0 ; i < n ; i++) d |= (unsigned char)a[i] ^ (unsigned char)b[i] ;
-  return !d ;
-}
-
- /* plaintext: compare digests, so that the time says nothing of where the
-    strings differ nor, beyond 64-byte blocks, of their lengths */
-int password_plain (char const *stored, size_t storedlen, char const *pw, size_t pwlen)
-{
-  SHA256Schedule ctx ;
-  char a[32], b[32] ;
-  int r ;
-  sha256_init(&ctx) ; sha256_update(&ctx, stored, storedlen) ; sha256_final(&ctx, a) ;
-  sha256_init(&ctx) ; sha256_update(&ctx, pw, pwlen) ; sha256_final(&ctx, b) ;
-  r = password_equal(a, b, 32) ;
-  password_wipe(&ctx, sizeof ctx) ; password_wipe(a, 32) ; password_wipe(b, 32) ;
-  return r ;
-}
 
 static int is_scheme_char (char c)
 {

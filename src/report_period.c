@@ -3,7 +3,7 @@
 #include <string.h>
 #include <time.h>
 #include <skalibs/strerr.h>
-#include "logline.h"
+#include "localday.h"
 #include "report.h"
 
 static void fmtday (char *s, unsigned int y, unsigned int m, unsigned int d)

@@ -7,6 +7,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
 #include "db.h"
+#include "service.h"
 #include "report.h"
 
 #define LEFT 220      /* room for the domain names */
@@ -14,8 +15,7 @@
 #define ROWH 24
 #define TOP 64
 
-static char const *const service[4] = { "smtp", "pop3", "imap", "ftp" } ;
-static char const *const colour[4] = { "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1" } ;
+static char const *const colour[SERVICE_N] = { "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1" } ;
 
 static stralloc *out ;
 
@@ -56,10 +56,10 @@ static uint64_t reach (uint64_t part, uint64_t max)
 static void legend (void)
 {
   unsigned int i ;
-  for (i = 0 ; i < 4 ; i++)
+  for (i = 0 ; i < SERVICE_N ; i++)
   {
     s("<rect x=\"") ; u(LEFT + i * 90) ; s("\" y=\"34\" width=\"12\" height=\"12\" fill=\"") ; s(colour[i]) ;
-    s("\"/><text x=\"") ; u(LEFT + i * 90 + 16) ; s("\" y=\"45\">") ; s(service[i]) ; s("</text>\n") ;
+    s("\"/><text x=\"") ; u(LEFT + i * 90 + 16) ; s("\" y=\"45\">") ; s(service_name[i]) ; s("</text>\n") ;
   }
 }
 
@@ -70,14 +70,14 @@ static void bar (rtable const *t, size_t row, uint64_t max)
   unsigned int i ;
   s("<g class=\"domain\"><title>") ; x(d) ; s(": ") ; u(total) ; s(" bytes</title>\n") ;
   s("<text x=\"") ; u(LEFT - 8) ; s("\" y=\"") ; u(y + 13) ; s("\" text-anchor=\"end\">") ; x(d) ; s("</text>\n") ;
-  for (i = 0 ; i < 4 ; i++)
+  for (i = 0 ; i < SERVICE_N ; i++)
   {
     uint64_t n = rtable_u64(t, row, 1 + i), x0 = reach(cum, max) ;
     cum += n ;
     if (!n) continue ;
     s("<rect x=\"") ; u(LEFT + x0) ; s("\" y=\"") ; u(y + 2) ;
     s("\" width=\"") ; u(reach(cum, max) - x0) ; s("\" height=\"16\" fill=\"") ; s(colour[i]) ;
-    s("\"><title>") ; x(d) ; s(" ") ; s(service[i]) ; s(": ") ; u(n) ; s(" bytes</title></rect>\n") ;
+    s("\"><title>") ; x(d) ; s(" ") ; s(service_name[i]) ; s(": ") ; u(n) ; s(" bytes</title></rect>\n") ;
   }
   s("<text class=\"total\" x=\"") ; u(LEFT + reach(total, max) + 6) ; s("\" y=\"") ; u(y + 13) ; s("\">") ;
   human(total) ; s("</text>\n</g>\n") ;

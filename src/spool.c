@@ -21,7 +21,7 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/posixplz.h>
 #include "db.h"
-#include "acct.h"
+#include "service.h"
 #include "meter.h"
 #include "spool.h"
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # msgtab.t: the open-message table of the Postfix and qmail loggers against
-# a plain array (src/test-msgtab.c): a million random set/get/delete on
+# a plain array (tests/test-msgtab.c): a million random set/get/delete on
 # 5000 keys, the MYSQMAIL_OPEN_MAX bound (oldest out first), expiry by log time.
 . "$(dirname "$0")/lib.sh"
 plan 2

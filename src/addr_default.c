@@ -1,12 +1,14 @@
-/* acct_domain.c: MYSQMAIL_DOMAIN, the domain of logins without one.
-   Apart from acct.c, so that mysqmail-meter checks it without the rest. */
+/* addr_default.c: MYSQMAIL_DOMAIN, the domain of logins without one.
+   Apart from addr.c, so that mysqmail-meter checks it without the rest. */
 
 #include <stdlib.h>
 #include <string.h>
 #include <skalibs/strerr.h>
-#include "acct.h"
+#include "addr.h"
 
-char const *acct_domain_env (void)
+char const *addr_defaultdomain = 0 ;
+
+char const *addr_defaultdomain_env (void)
 {
   char const *x = getenv("MYSQMAIL_DOMAIN") ;
   if (!x || !*x) return 0 ;
