@@ -6,7 +6,7 @@
 # killed mid-message and caught up from an s6-log logdir; bounds.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/postfix
-plan 53
+plan 54
 export TZ=UTC
 L=$BIN/mysqmail-postfix-logger
 
@@ -41,9 +41,11 @@ for b in postfix-short-ids postfix-long-ids postfix-requeue postfix-3.10-long-id
 done
 
 # Postfix 3.10: the requeue log (a deferral delivered at the next queue
-# run) cut after every line
+# run) and the long-id log cut after every line
 label_lines '2026-12-05 23:57:20' < "$D/postfix-3.10-requeue.log" > "$T_TMP/rq310"
 cut_check t_postfix_rq310 "$L" "$T_TMP/rq310" "$D/expected.postfix-3.10-requeue" 'Postfix 3.10 requeue log: '
+label_lines '2026-12-05 23:57:30' < "$D/postfix-3.10-long-ids.log" > "$T_TMP/li310"
+cut_check t_postfix_li310 "$L" "$T_TMP/li310" "$D/expected.postfix-3.10-long-ids" 'Postfix 3.10 long-id log: '
 # Postfix 3.11 logs a tls= field between delays= and dsn= (lines built
 # from the real 3.10 ones: smtp(8) deliveries given the field)
 fresh_db t_postfix_tls
