@@ -26,6 +26,10 @@ struct meter_s
 
 extern void meter_newid (char *) ;
 
+ /* meter_sane.c: 0 the figures are ones a session can have, else why not */
+#define METER_USERMAX 320    /* 64 + @ + 253, and some */
+extern char const *meter_sane (meter const *, time_t) ;
+
  /* meter_service.c: SERVICE_POP3 or SERVICE_IMAP for "pop3" or "imap"; dies 100 on another */
 extern unsigned int meter_service (char const *) ;
 
