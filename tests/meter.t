@@ -3,7 +3,7 @@
 # status, signals passed to the server, its environment, IMAP FETCH counting.
 . "$(dirname "$0")/lib.sh"
 export TZ=UTC
-plan 39
+plan 41
 fresh_db t_meter
 sql -e "INSERT INTO domain VALUES ('example.org')"
 M=$BIN/mysqmail-meter
@@ -78,6 +78,11 @@ $B pop3 joe@example.org < /dev/null 2> /dev/null
 is $? 100 'mysqmail-meter-book: too few arguments, exit 100'
 $B pop3 joe@example.org '' 1x 2 0 0 0 2> "$T_TMP/err5"
 is "$?:$(cat "$T_TMP/err5")" '100:mysqmail-meter-book: fatal: invalid bytes_in: 1x' '... a bad number: exit 100, saying which'
+$B pop3 big@example.org '' 0 18446744073709551615 0 "$(date +%s)" 0 2> "$T_TMP/err5"
+is "$?:$(cat "$T_TMP/err5"):$(row big)" '100:mysqmail-meter-book: fatal: invalid session: more bytes than one session can move:' \
+  '... bytes out 2^64-1: exit 100, nothing booked, as mysqmail-spool would refuse it'
+$B pop3 'a b@example.org' '' 0 1 0 "$(date +%s)" 0 2> "$T_TMP/err5"
+is "$?:$(cat "$T_TMP/err5")" '100:mysqmail-meter-book: fatal: invalid session: not a mailbox name' '... a user with a space: exit 100'
 $B imap hand@example.org 192.0.2.9 5 7 1 "$(date +%s)" 3
 is "$?:$(row hand imap)" '3:5 7 0 1 1' '... books the session it is given, exits with the status it is given'
  # without it beside mysqmail-meter (nor in PATH), the session is relayed
