@@ -1,6 +1,7 @@
 /* auth_env.c: after a good password: the uid, the home, the environment,
    and the next program */
 
+#include <stdlib.h>
 #include <unistd.h>
 #include <errno.h>
 #include <string.h>
@@ -21,9 +22,20 @@ extern char **environ ;
     to the mailbox's own; unprivileged, we stay who we are */
 int auth_drop (authconf const *c, authrow const *row)
 {
-  gid_t g = row->gid ;
+  gid_t g[2] = { row->gid, 0 } ;
+  size_t n = 1 ;
+  char const *x = getenv("MYSQMAIL_AUTH_METERGID") ;
   if (c->dovecot || geteuid()) return 1 ;
-  if (skalibs_setgroups(1, &g) < 0 || setgid(g) < 0) return 0 ;
+   /* the meter spool's group: a session may add itself to the spool,
+      a local user outside any session may not (doc/mysqmail-spool.md) */
+  if (x && *x)
+  {
+    uint32_t u ;
+    size_t len = uint32_scan(x, &u) ;
+    if (!len || x[len] || !u || u == (uint32_t)-1) { errno = EINVAL ; return 0 ; }
+    g[n++] = u ;
+  }
+  if (skalibs_setgroups(n, g) < 0 || setgid(g[0]) < 0) return 0 ;
   return setuid(row->uid) == 0 ;
 }
 

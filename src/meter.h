@@ -26,18 +26,32 @@ struct meter_s
 
 extern void meter_newid (char *) ;
 
+ /* meter_sane.c: 0 the figures are ones a session can have, else why not */
+#define METER_USERMAX 320    /* 64 + @ + 253, and some */
+extern char const *meter_sane (meter const *, time_t) ;
+
  /* meter_service.c: SERVICE_POP3 or SERVICE_IMAP for "pop3" or "imap"; dies 100 on another */
 extern unsigned int meter_service (char const *) ;
 
  /* meter_scan.c: what the protocol says, fed in arbitrary pieces */
 #define METER_SEGMAX 1024
+#define METER_POP3MAX 4096   /* pop3 commands read and not yet answered */
 typedef struct meter_scan_s meter_scan, *meter_scan_ref ;
 struct meter_scan_s
 {
   unsigned int service ;
   uint64_t count ;
-   /* pop3, client side: where we are in the current command line */
-  unsigned int cpos ;        /* bytes of "RETR" matched; 5: not a RETR line */
+   /* pop3, client side: the command line being read */
+  char word[5] ;             /* its first word, lower-cased, as far as it fits */
+  unsigned int wlen : 3 ;
+  unsigned int cstate : 2 ;  /* 0 in the word, 1 after it, 2 an argument seen */
+   /* pop3: what each command sent and not yet answered expects */
+  unsigned int qhead, qlen ;
+  unsigned char pending[METER_POP3MAX] ;
+   /* pop3, server side */
+  unsigned int sstate : 2 ;  /* 0 line start, 1 in a status line, 2 in a body */
+  unsigned int body : 1 ;    /* the status line being read opens a body */
+  unsigned int bpos : 2 ;    /* body: 0 line start, 1 ".", 2 ".\r", 3 in a line */
    /* imap, server side */
   uint64_t literal ;         /* literal bytes still to skip */
   uint64_t litn ;            /* the {n} being read */
@@ -55,6 +69,8 @@ struct meter_scan_s
 extern void meter_scan_init (meter_scan *, unsigned int) ;
 extern void meter_scan_client (meter_scan *, char const *, size_t) ;
 extern void meter_scan_server (meter_scan *, char const *, size_t) ;
+ /* pop3: how many bytes of the client's may be read now (each may end a command) */
+extern size_t meter_scan_room (meter_scan const *) ;
 
  /* meter_relay.c: run argv as a child, relay, count. Returns its wait status.
     The flag asks for the server's output to be relayed even where it

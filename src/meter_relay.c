@@ -13,16 +13,13 @@
    of our own (the pages move, nothing is copied) and read from there: a
    read() copies under the pipe's lock, and the server's next write()
    would spin on it all that time.
-   Better still, when nothing in the server's output needs looking at
-   (POP3) and our stdout is a TCP socket, the server gets that socket as
-   its stdout and writes to the client itself: the kernel's counters tell
-   how much it wrote (meter_tcp.c). The price: a server that closes its
-   output and goes on reading is not seen to do so (we hold the socket
-   for the client's side) until it exits. The other way round for IMAP,
-   whose client data need no looking at: the server gets the socket as
-   its stdin and reads it itself, the kernel's counters tell how much,
-   and we write to that same socket with send(MSG_DONTWAIT), as
-   O_NONBLOCK on it would be the server's too. -r keeps the whole relay. */
+   POP3 needs both ways: a RETR counts only when its answer is +OK.
+   IMAP's client data need no looking at: on TCP the server gets the
+   socket as its stdin and reads it itself, the kernel's counters tell
+   how much (meter_tcp.c), and we write to that same socket with
+   send(MSG_DONTWAIT), as O_NONBLOCK on it would be the server's too.
+   -r keeps the whole relay. The client's POP3 commands are read no
+   faster than their answers can be waited for (meter_scan_room). */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -116,7 +113,8 @@ static ssize_t stageread (way *w)
 
 static void doread (way *w)
 {
-  ssize_t r = w == &down && stage[0] >= 0 ? stageread(w) : read(w->in, w->buf, BUFSIZE) ;
+  size_t max = w == &up && meter_scan_room(&scan) < BUFSIZE ? meter_scan_room(&scan) : BUFSIZE ;
+  ssize_t r = w == &down && stage[0] >= 0 ? stageread(w) : read(w->in, w->buf, max) ;
   if (r < 0)
   {
     if (errno == EAGAIN || errno == EINTR) return ;
@@ -246,7 +244,7 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm, in
   int pin[2], pout[2], wstat = 0 ;
   int exited = 0 ;
   uint64_t written = 0 ;
-  int direct, directin ;
+  int directin ;
   pid_t pid ;
   iopause_fd x[5] ;
   m = mm ;
@@ -261,24 +259,19 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm, in
     if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
   }
   if (sig_altignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
-  direct = !relayall && m->service == SERVICE_POP3 && meter_tcp_written(1, &written) ;
   directin = !relayall && m->service == SERVICE_IMAP && meter_tcp_read(0, &readbefore) && meter_tcp_written(1, &written) ;
-  pid = spawn(argv, envp, directin ? 0 : pin, direct ? 0 : pout) ;
+  pid = spawn(argv, envp, directin ? 0 : pin, pout) ;
   up.start = up.end = 0 ;
   if (directin) up.in = up.out = -1 ;
   else { up.in = 0 ; up.out = pin[1] ; }
   down.start = down.end = 0 ;
-  if (direct) down.in = down.out = -1 ;
-  else
-  {
-    down.in = pout[0] ; down.out = 1 ;
-    if (pipecoe(stage) < 0) stage[0] = stage[1] = -1 ;   /* then read() it is */
-    else bigpipe(stage[1]) ;
-  }
+  down.in = pout[0] ; down.out = 1 ;
+  if (pipecoe(stage) < 0) stage[0] = stage[1] = -1 ;   /* then read() it is */
+  else bigpipe(stage[1]) ;
    /* only when the server has neither: stdin is often the same open
       socket as stdout, and O_NONBLOCK would be the server's too */
   if (directin) dontwait = 1 ;
-  else if (!direct)
+  else
   {
     if (ndelay_on(0) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdin non-blocking") ;
     if (ndelay_on(1) < 0 && errno != EBADF) strerr_diefu1sys(111, "set stdout non-blocking") ;
@@ -292,7 +285,7 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm, in
     for (i = 0 ; i < 4 ; i += 2)
     {
       way *v = w[i] ;
-      if (v->in >= 0 && !v->end && !v->outfull) { x[n].fd = v->in ; x[n].events = IOPAUSE_READ ; fds[i] = n++ ; }
+      if (v->in >= 0 && !v->end && !v->outfull && (v != &up || meter_scan_room(&scan))) { x[n].fd = v->in ; x[n].events = IOPAUSE_READ ; fds[i] = n++ ; }
       if (v->out >= 0 && (v->end || v->outfull)) { x[n].fd = v->out ; x[n].events = IOPAUSE_WRITE ; fds[i+1] = n++ ; }
     }
     x[0].events = IOPAUSE_READ ;
@@ -322,12 +315,6 @@ int meter_relay (char const *const *argv, char const *const *envp, meter *mm, in
         }
       }
     }
-  }
-  if (direct)
-  {
-    uint64_t now ;
-    if (meter_tcp_written(1, &now) && now >= written) m->bytes_out = now - written ;
-    down.out = 1 ;
   }
   if (directin) up.in = 0 ;   /* close_in closes it */
   close_in(&up) ;

@@ -1,5 +1,6 @@
 /* meter_scan.c: messages retrieved, as the protocol on the wire says.
-   pop3: RETR commands the client sent. imap: untagged FETCH responses the
+   pop3: RETR and TOP commands the client sent that the server answered
+   +OK. imap: untagged FETCH responses the
    server sent that carry a whole message or its text (BODY[], BODY[TEXT],
    BINARY[], RFC822, RFC822.TEXT; a partial fetch only from origin 0).
    The IMAP side skips literals by their announced length, so message
@@ -13,33 +14,112 @@ void meter_scan_init (meter_scan *s, unsigned int service)
 {
   memset(s, 0, sizeof(*s)) ;
   s->service = service ;
+  if (service == SERVICE_POP3) s->qlen = 1 ;   /* the answer to the login */
 }
 
- /* pop3 */
+ /* pop3. Every command gets one answer, in order; the first answer is
+    the server's to the login, which went by before us (qmail-pop3d and
+    courierpop3d start with it). A command that may open a body (RETR,
+    TOP; LIST and UIDL without argument, CAPA) is queued as such, and an
+    answer is read as status line, then body up to "." when the status is
+    +OK for such a command. A RETR counts only on +OK; TOP, a part of a
+    message, never. */
+
+#define P_LINE 0      /* one line */
+#define P_MULTI 1     /* +OK opens a body */
+#define P_RETR 2      /* +OK opens a message: counted */
+#define P_NOARG 4     /* P_MULTI only without an argument */
+
+static void push (meter_scan *s, unsigned char kind)
+{
+  if (s->qlen == METER_POP3MAX) return ;   /* meter_scan_room kept us from this */
+  s->pending[(s->qhead + s->qlen++) % METER_POP3MAX] = kind ;
+}
+
+static unsigned char pop (meter_scan *s)
+{
+  unsigned char k ;
+  if (!s->qlen) return P_LINE ;   /* an answer to nothing we saw: one line */
+  k = s->pending[s->qhead] ;
+  s->qhead = (s->qhead + 1) % METER_POP3MAX ;
+  s->qlen-- ;
+  return k ;
+}
+
+static unsigned char kind (meter_scan const *s)
+{
+  static struct { char const *w ; unsigned char k ; } const words[] =
+  {
+    { "retr", P_RETR }, { "top", P_MULTI }, { "capa", P_MULTI },
+    { "list", P_MULTI | P_NOARG }, { "uidl", P_MULTI | P_NOARG }, { 0, 0 }
+  } ;
+  for (unsigned int i = 0 ; words[i].w ; i++)
+  {
+    if (strlen(words[i].w) != s->wlen || memcmp(words[i].w, s->word, s->wlen)) continue ;
+    if (!(words[i].k & P_NOARG)) return words[i].k ;
+    return s->cstate == 2 ? P_LINE : P_MULTI ;
+  }
+  return P_LINE ;
+}
+
+size_t meter_scan_room (meter_scan const *s)
+{
+  return s->service == SERVICE_POP3 ? METER_POP3MAX - s->qlen : (size_t)-1 ;
+}
 
 void meter_scan_client (meter_scan *s, char const *p, size_t n)
 {
-  static char const retr[] = "retr" ;
-  size_t i = 0 ;
   if (s->service != SERVICE_POP3) return ;
-  while (i < n)
+  for (size_t i = 0 ; i < n ; i++)
   {
-    if (s->cpos == 5)
+    char c = p[i] ;
+    if (c == '\n')
     {
-      char const *nl = memchr(p + i, '\n', n - i) ;
-      if (!nl) return ;
-      i = nl - p + 1 ;
-      s->cpos = 0 ;
+      push(s, kind(s)) ;
+      s->wlen = 0 ; s->cstate = 0 ;
       continue ;
     }
-    if (p[i] == '\n') s->cpos = 0 ;
-    else if (s->cpos < 4) s->cpos = (p[i] | 0x20) == retr[s->cpos] ? s->cpos + 1 : 5 ;
-    else
+    if (c == '\r') continue ;
+    if (!s->cstate)
     {
-      if (p[i] == ' ') s->count++ ;
-      s->cpos = 5 ;
+      if (c == ' ') s->cstate = 1 ;
+      else if (s->wlen < sizeof(s->word)) s->word[s->wlen++] = c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c ;
+      else s->cstate = 2 ;   /* no command is that long: one line */
     }
-    i++ ;
+    else if (c != ' ') s->cstate = 2 ;
+  }
+}
+
+static void pop3_server (meter_scan *s, char const *p, size_t n)
+{
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    char c = p[i] ;
+    if (s->sstate == 2)
+    {
+      if (c == '\n')
+      {
+        if (s->bpos == 1 || s->bpos == 2) s->sstate = 0 ;   /* "." alone: the end */
+        s->bpos = 0 ;
+      }
+      else if (s->bpos == 0) s->bpos = c == '.' ? 1 : 3 ;
+      else if (s->bpos == 1) s->bpos = c == '\r' ? 2 : 3 ;
+      else s->bpos = 3 ;
+      continue ;
+    }
+    if (s->sstate == 0)
+    {
+      unsigned char k = pop(s) ;
+      int ok = c == '+' ;
+      s->body = ok && k != P_LINE ;
+      if (ok && k == P_RETR) s->count++ ;
+      s->sstate = 1 ;
+    }
+    if (c == '\n')
+    {
+      s->sstate = s->body ? 2 : 0 ;
+      s->bpos = 0 ;
+    }
   }
 }
 
@@ -130,6 +210,7 @@ static void brace (meter_scan *s, char c)
 void meter_scan_server (meter_scan *s, char const *p, size_t n)
 {
   size_t i = 0 ;
+  if (s->service == SERVICE_POP3) { pop3_server(s, p, n) ; return ; }
   if (s->service != SERVICE_IMAP) return ;
   while (i < n)
   {

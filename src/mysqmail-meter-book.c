@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
@@ -94,6 +95,11 @@ int main (int argc, char const *const *argv)
     uint64_t s = number(argv[8], "status") ;
     if (s > 255) strerr_dief2x(100, "invalid status: ", argv[8]) ;
     estatus = (int)s ;
+  }
+  {
+     /* what mysqmail-spool would refuse is not spooled, nor booked */
+    char const *why = meter_sane(&m, time(0)) ;
+    if (why) strerr_dief2x(100, "invalid session: ", why) ;
   }
   addr_defaultdomain = addr_defaultdomain_env() ;
   spool = getenv("MYSQMAIL_SPOOL") ;

@@ -58,6 +58,7 @@ int spool_write (char const *dir, meter const *m, stralloc *path)
   stralloc text = STRALLOC_ZERO ;
   size_t dirlen = strlen(dir) ;
   char tmp[dirlen + METER_IDLEN + 7] ;
+  struct stat st ;
   int fd, e ;
   memcpy(tmp, dir, dirlen) ;
   memcpy(tmp + dirlen, "/.", 2) ;
@@ -67,10 +68,13 @@ int spool_write (char const *dir, meter const *m, stralloc *path)
   if (!format(&text, m)
    || !stralloc_catb(path, dir, dirlen) || !stralloc_catb(path, "/", 1)
    || !stralloc_catb(path, m->id, METER_IDLEN) || !stralloc_0(path)) goto err ;
-  fd = open3(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) ;
+  if (stat(dir, &st) < 0) goto err ;
+  fd = open3(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644) ;
   if (fd < 0) goto err ;
-   /* the booker may run as another user than the mailbox owner */
-  if (fchmod(fd, 0644) < 0 || allwrite(fd, text.s, text.len) < text.len || fsync(fd) < 0)
+   /* the booker may run as another user than the mailbox owner; it takes
+      only files of the spool's group, which we belong to if we may write */
+  if (fchmod(fd, 0644) < 0 || fchown(fd, -1, st.st_gid) < 0
+   || allwrite(fd, text.s, text.len) < text.len || fsync(fd) < 0)
   {
     e = errno ; fd_close(fd) ; unlink_void(tmp) ; errno = e ;
     goto err ;
@@ -88,56 +92,56 @@ int spool_write (char const *dir, meter const *m, stralloc *path)
   return 0 ;
 }
 
- /* the value of "name " at the start of the line at *pos */
-static int field (stralloc const *sa, size_t *pos, char const *name, char const **v, size_t *vlen)
+/* the value of "name " at the start of the line at *pos */
+static int field (char const *s, size_t len, size_t *pos, char const *name, char const **v, size_t *vlen)
 {
   size_t n = strlen(name), i = *pos, end ;
   char const *nl ;
-  if (i + n + 1 > sa->len || memcmp(sa->s + i, name, n) || sa->s[i+n] != ' ') return 0 ;
+  if (i + n + 1 > len || memcmp(s + i, name, n) || s[i+n] != ' ') return 0 ;
   i += n + 1 ;
-  nl = memchr(sa->s + i, '\n', sa->len - i) ;
-  end = nl ? (size_t)(nl - sa->s) : sa->len ;
-  *v = sa->s + i ;
+  nl = memchr(s + i, '\n', len - i) ;
+  if (!nl) return 0 ;
+  end = nl - s ;
+  *v = s + i ;
   *vlen = end - i ;
-  *pos = nl ? end + 1 : end ;
+  *pos = end + 1 ;
   return 1 ;
 }
 
-static int field_u64 (stralloc const *sa, size_t *pos, char const *name, uint64_t *u)
+static int field_u64 (char const *s, size_t len, size_t *pos, char const *name, uint64_t *u)
 {
   char const *v ;
-  size_t len ;
-  return field(sa, pos, name, &v, &len) && len && uint64_scan(v, u) == len ;
+  size_t vlen ;
+  return field(s, len, pos, name, &v, &vlen) && vlen && vlen <= 20 && uint64_scan(v, u) == vlen ;
 }
 
-int spool_read (char const *file, meter *m, stralloc *sa)
+int spool_parse (char const *s, size_t len, meter *m)
 {
   static char const head[] = "mysqmail-meter 1\n" ;
   char const *v ;
-  size_t len, pos = sizeof(head) - 1 ;
+  size_t vlen, pos = sizeof(head) - 1 ;
   uint64_t when ;
   unsigned int i ;
-  sa->len = 0 ;
-  if (!openreadfileclose(file, sa, 65536)) return 0 ;
-  if (sa->len < pos || memcmp(sa->s, head, pos)) return -1 ;
-  if (!field(sa, &pos, "id", &v, &len) || len != METER_IDLEN) return -1 ;
+  if (len < pos || memcmp(s, head, pos)) return 0 ;
+  if (!field(s, len, &pos, "id", &v, &vlen) || vlen != METER_IDLEN) return 0 ;
   memcpy(m->id, v, METER_IDLEN) ; m->id[METER_IDLEN] = 0 ;
-  if (!spool_name(m->id)) return -1 ;
-  if (!field(sa, &pos, "service", &v, &len)) return -1 ;
+  if (!spool_name(m->id)) return 0 ;
+  if (!field(s, len, &pos, "service", &v, &vlen)) return 0 ;
   for (i = 0 ; i < SERVICE_N ; i++)
-    if (strlen(service_name[i]) == len && !memcmp(service_name[i], v, len)) break ;
-  if (i != SERVICE_POP3 && i != SERVICE_IMAP) return -1 ;
+    if (strlen(service_name[i]) == vlen && !memcmp(service_name[i], v, vlen)) break ;
+  if (i != SERVICE_POP3 && i != SERVICE_IMAP) return 0 ;
   m->service = i ;
-  if (!field_u64(sa, &pos, "when", &when)) return -1 ;
+  if (!field_u64(s, len, &pos, "when", &when) || when > (uint64_t)1 << 40) return 0 ;
   m->when = (time_t)when ;
-  if (!field(sa, &pos, "ip", &v, &len) || len >= sizeof(m->ip)) return -1 ;
-  memcpy(m->ip, v, len) ; m->ip[len] = 0 ;
-  if (!field_u64(sa, &pos, "in", &m->bytes_in)
-   || !field_u64(sa, &pos, "out", &m->bytes_out)
-   || !field_u64(sa, &pos, "retr", &m->count_out)) return -1 ;
-  if (sa->len - pos < 5 || memcmp(sa->s + pos, "user ", 5) || sa->s[sa->len - 1] != '\n') return -1 ;
-  m->user = sa->s + pos + 5 ;
-  m->userlen = sa->len - pos - 6 ;
+  if (!field(s, len, &pos, "ip", &v, &vlen) || vlen >= sizeof(m->ip) || memchr(v, 0, vlen)) return 0 ;
+  memcpy(m->ip, v, vlen) ; m->ip[vlen] = 0 ;
+  if (!field_u64(s, len, &pos, "in", &m->bytes_in)
+   || !field_u64(s, len, &pos, "out", &m->bytes_out)
+   || !field_u64(s, len, &pos, "retr", &m->count_out)) return 0 ;
+   /* the user is the last line, and the only one left */
+  if (!field(s, len, &pos, "user", &v, &vlen) || pos != len) return 0 ;
+  m->user = v ;
+  m->userlen = vlen ;
   return 1 ;
 }
 
@@ -150,51 +154,72 @@ int spool_name (char const *s)
 }
 
  /* a .ID.tmp left by a writer that died mid-write holds nothing bookable */
-static void stale (char const *dir, char const *name)
+static void stale (int dirfd, char const *dir, char const *name)
 {
   struct stat st ;
   size_t n = strlen(name) ;
-  char path[strlen(dir) + n + 2] ;
-  memcpy(path, dir, strlen(dir)) ;
-  path[strlen(dir)] = '/' ;
-  memcpy(path + strlen(dir) + 1, name, n + 1) ;
   if (n != METER_IDLEN + 5 || memcmp(name + 1 + METER_IDLEN, ".tmp", 4)) return ;
-  if (stat(path, &st) < 0 || st.st_mtime > time(0) - STALE_TMP) return ;
-  strerr_warnw3x("removing ", path, ": an incomplete spool file a day old") ;
-  unlink_void(path) ;
+  if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_mtime > time(0) - STALE_TMP) return ;
+  strerr_warnw5x("removing ", dir, "/", name, ": an incomplete spool file a day old") ;
+  unlinkat(dirfd, name, 0) ;
 }
 
-static int book_one (char const *dir, char const *name, stralloc *sa)
+ /* a refused file goes out of the way, once, and is kept for the
+    operator: a genuine session beyond a bound can still be booked by hand */
+static void refuse (int dirfd, char const *dir, char const *name, char const *why)
+{
+  char aside[METER_IDLEN + 8] ;
+  memcpy(aside, name, METER_IDLEN) ;
+  memcpy(aside + METER_IDLEN, ".bad", 5) ;
+  if (renameat(dirfd, name, dirfd, aside) < 0)
+    strerr_warnwu7sys("move aside ", dir, "/", name, " (", why, ")") ;
+  else
+    strerr_warnw8x("refusing ", dir, "/", name, ": ", why, ": moved to ", aside) ;
+}
+
+ /* 1 done (booked, refused, gone), 0 left for later, -1 the database is away */
+static int book_one (int dirfd, struct stat const *dirst, char const *dir, char const *name, stralloc *sa)
 {
   meter m ;
-  size_t dirlen = strlen(dir) ;
-  char path[dirlen + METER_IDLEN + 2] ;
-  int r ;
-  memcpy(path, dir, dirlen) ;
-  path[dirlen] = '/' ;
-  memcpy(path + dirlen + 1, name, METER_IDLEN + 1) ;
-  r = spool_read(path, &m, sa) ;
-  if (r < 0) { strerr_warnw3x("ignoring ", path, ": not a mysqmail-meter spool file") ; return 1 ; }
+  char const *why ;
+  int r = spool_read(dirfd, dirst, name, &m, sa, &why) ;
   if (!r)
   {
     if (errno == ENOENT) return 1 ;   /* another booker took it */
-    strerr_warnwu2sys("read ", path) ;
+    strerr_warnwu4sys("read ", dir, "/", name) ;
     return 0 ;
   }
+  if (r > 0 && strcmp(m.id, name)) { why = "a session id other than its name" ; r = -1 ; }
+  if (r < 0) { refuse(dirfd, dir, name, why) ; return 1 ; }
   if (!meter_book_retry(&m))
   {
-    strerr_warnwu4x("book ", path, ", will try again: ", db_error()) ;
+    strerr_warnwu6x("book ", dir, "/", name, ", will try again: ", db_error()) ;
     return -1 ;
   }
-  if (unlink(path) < 0 && errno != ENOENT) strerr_warnwu2sys("remove ", path) ;
+  if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT) strerr_warnwu4sys("remove ", dir, "/", name) ;
   return 1 ;
+}
+
+ /* the spool itself: whoever may write in it may add sessions */
+static int opendir_trusted (char const *dir, struct stat *st)
+{
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC) ;
+  if (fd < 0) strerr_diefu2sys(111, "open spool directory ", dir) ;
+  if (fstat(fd, st) < 0) strerr_diefu2sys(111, "stat spool directory ", dir) ;
+  if (st->st_mode & S_IWOTH)
+    strerr_dief3x(100, "spool directory ", dir, " is writable by every user, who could add sessions: make it mode 3730, of the meter's group (doc/mysqmail-spool.md)") ;
+  if (st->st_uid != geteuid() && st->st_uid)
+    strerr_dief3x(100, "spool directory ", dir, " belongs to another user, who could add sessions: give it to the account that runs mysqmail-spool") ;
+  return fd ;
 }
 
 int spool_flush (char const *dir)
 {
   stralloc sa = STRALLOC_ZERO ;
+  struct stat dirst ;
   int ok = 1 ;
-  DIR *d = opendir(dir) ;
+  int fd = opendir_trusted(dir, &dirst) ;
+  DIR *d = fdopendir(dup(fd)) ;
   if (!d) strerr_diefu2sys(111, "open spool directory ", dir) ;
   for (;;)
   {
@@ -207,13 +232,14 @@ int spool_flush (char const *dir)
       if (errno) strerr_diefu2sys(111, "read spool directory ", dir) ;
       break ;
     }
-    if (e->d_name[0] == '.') { stale(dir, e->d_name) ; continue ; }
+    if (e->d_name[0] == '.') { stale(fd, dir, e->d_name) ; continue ; }
     if (!spool_name(e->d_name)) continue ;
-    r = book_one(dir, e->d_name, &sa) ;
+    r = book_one(fd, &dirst, dir, e->d_name, &sa) ;
     if (r <= 0) ok = 0 ;
     if (r < 0) break ;   /* the database is away: the rest waits too */
   }
   closedir(d) ;
+  fd_close(fd) ;
   stralloc_free(&sa) ;
   return ok ;
 }

@@ -17,6 +17,6 @@ ok $r 'every harness runs without a crash'
 [ $r = 0 ] || cat "$T_TMP/err" | sed 's/^/# /' >&2
 n=$(grep -c 'number_of_executed_units' "$T_TMP/out")
 h=$(( $(ls "$top"/fuzz/*.c | grep -vc '/parse.c$') + $(grep -c '^extern int parse_' "$top/src/parsers.h") ))
-is "$n" "$h" "all $h harnesses ran (one per parser, the header parser, the line reader)"
+is "$n" "$h" "all $h harnesses ran (one per parser, the header parser, the line reader, the spool file reader)"
 sed 's/^/# /' "$T_TMP/out" >&2
 done_testing

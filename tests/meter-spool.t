@@ -61,8 +61,8 @@ printf 'fresh' > "$SP/.1111111111111111111111111111111111111111.tmp"
 printf 'other' > "$SP/README"
 $S "$SP" 2> "$T_TMP/err6"
 is $? 0 'mysqmail-spool: other files are no failure'
-is "$(ls -A "$SP" | tr '\n' ' ')" '.1111111111111111111111111111111111111111.tmp 0000000000000000000000000000000000000000 README ' '... a malformed file and foreign names stay, a day-old .tmp goes'
-grep -q 'ignoring .*/0000000000000000000000000000000000000000: not a mysqmail-meter spool file' "$T_TMP/err6"; ok $? '... with a warning about the malformed one'
+is "$(ls -A "$SP" | tr '\n' ' ')" '.1111111111111111111111111111111111111111.tmp 0000000000000000000000000000000000000000.bad README ' '... a malformed file is moved aside, foreign names stay, a day-old .tmp goes'
+grep -q 'refusing .*/0000000000000000000000000000000000000000: not a mysqmail-meter spool file: moved to 0000000000000000000000000000000000000000.bad' "$T_TMP/err6"; ok $? '... with a warning naming the malformed one'
 rm -f "$SP"/* "$SP"/.[0-9]*
 
 # 7. a database that accepts connections and never answers holds up nothing

@@ -3,7 +3,7 @@
 # status, signals passed to the server, its environment, IMAP FETCH counting.
 . "$(dirname "$0")/lib.sh"
 export TZ=UTC
-plan 37
+plan 41
 fresh_db t_meter
 sql -e "INSERT INTO domain VALUES ('example.org')"
 M=$BIN/mysqmail-meter
@@ -27,6 +27,18 @@ is "$(cat "$T_TMP/log1")" "read $in wrote $out" 'the server read and wrote every
 is "$(row joe)" "$in $out 0 2 1" 'one login, bytes both ways, two RETR (not TOP, not RETRIEVE)'
 is "$(sql -e "SELECT day, domain FROM traffic WHERE localpart = 'joe'" | tr '\t' ' ')" "$day example.org" '... on the day of the session, under the domain'
 is "$(cat "$T_TMP/err1")" '' 'nothing on stderr'
+
+# 1b. a RETR answered -ERR retrieves nothing: 1000 of them book no
+# message; a body that holds "+OK" and "RETR" lines, LIST and CAPA
+# bodies, and a command split across reads do not put the count out
+printf 'Subject: three\r\n\r\n..\r\n+OK\r\nRETR 1\r\n-ERR\r\n' > "$D/3"
+{ printf 'USER a\r\nPASS b\r\n'; i=0; while [ $i -lt 1000 ]; do printf 'RETR 999\r\n'; i=$((i+1)); done
+  printf 'CAPA\r\nLIST\r\nUIDL 1\r\nRETR 3\r\nTOP 3 0\r\nRETR 1\r\nRETR\r\nRETR 3\r\nQUIT\r\n'; } > "$T_TMP/in1b"
+USER=err@example.org $M pop3 $P "$D" < "$T_TMP/in1b" > "$T_TMP/out1b"
+is "$(row err | cut -d' ' -f4)" 3 '1000 RETR answered -ERR count nothing; the three answered +OK count'
+USER=err2@example.org $M pop3 sh -c 'cat > /dev/null & printf "+OK\r\n-ERR\r\n-ERR\r\n"' < "$T_TMP/in1b" > /dev/null
+is "$(row err2 | cut -d' ' -f4)" 0 '... a server answering -ERR to all: nothing counted'
+rm "$D/3"
 
 # 2. a second session adds up; a domain not hosted books nothing
 USER=joe@example.org $M pop3 $P "$D" < "$T_TMP/in1" > /dev/null
@@ -66,6 +78,11 @@ $B pop3 joe@example.org < /dev/null 2> /dev/null
 is $? 100 'mysqmail-meter-book: too few arguments, exit 100'
 $B pop3 joe@example.org '' 1x 2 0 0 0 2> "$T_TMP/err5"
 is "$?:$(cat "$T_TMP/err5")" '100:mysqmail-meter-book: fatal: invalid bytes_in: 1x' '... a bad number: exit 100, saying which'
+$B pop3 big@example.org '' 0 18446744073709551615 0 "$(date +%s)" 0 2> "$T_TMP/err5"
+is "$?:$(cat "$T_TMP/err5"):$(row big)" '100:mysqmail-meter-book: fatal: invalid session: more bytes than one session can move:' \
+  '... bytes out 2^64-1: exit 100, nothing booked, as mysqmail-spool would refuse it'
+$B pop3 'a b@example.org' '' 0 1 0 "$(date +%s)" 0 2> "$T_TMP/err5"
+is "$?:$(cat "$T_TMP/err5")" '100:mysqmail-meter-book: fatal: invalid session: not a mailbox name' '... a user with a space: exit 100'
 $B imap hand@example.org 192.0.2.9 5 7 1 "$(date +%s)" 3
 is "$?:$(row hand imap)" '3:5 7 0 1 1' '... books the session it is given, exits with the status it is given'
  # without it beside mysqmail-meter (nor in PATH), the session is relayed

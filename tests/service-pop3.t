@@ -15,7 +15,7 @@ for p in $E2E_SCANNER tcpserver curl ss perl; do
   command -v $p > /dev/null || { echo "1..0 # SKIP $p is not installed"; exit 0; }
 done
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (tcpserver chain dropping to the mailbox's uid)"; exit 0; }
-plan 10
+plan 11
 export TZ=UTC
 R=$T_TMP/p3 PORT=22111
 e2e_port $PORT && { echo "Bail out! 127.0.0.1:$PORT is taken (another run?)"; exit 1; }
@@ -23,7 +23,8 @@ chmod 755 "$T_TMP"
 mkdir -p "$R/svc" "$R/log" "$R/bin" "$R/home/bob/Maildir" "$R/seen"
 id mysqmail > /dev/null 2>&1 || useradd -r -M -d /nonexistent -s /usr/sbin/nologin mysqmail
 chown mysqmail "$R/log"
-install -d -o mysqmail -m 1733 "$R/spool"
+getent group mysqmail-meter > /dev/null || groupadd -r mysqmail-meter
+install -d -o mysqmail -g mysqmail-meter -m 3730 "$R/spool"
 chmod 1777 "$R/seen"
 printf 'Subject: one\r\n\r\nhello\r\n' > "$R/home/bob/Maildir/1"
 head -c 3000 /dev/urandom | od -An -tx1 -v | tr -d ' ' | sed 's/$/\r/' > "$R/home/bob/Maildir/2"
@@ -64,7 +65,7 @@ EOF
 # qmail-pop3d: test-pop3d, noting its uid, its MYSQMAIL_* and its byte counts
 cat > "$R/bin/qmail-pop3d" <<EOF
 #!/bin/sh
-{ id -u; env | grep -c '^MYSQMAIL_'; pwd; } > "$R/seen/env"
+{ id -u; env | grep -c '^MYSQMAIL_'; pwd; id -G | tr ' ' '\n' | grep -cx "\$(getent group mysqmail-meter | cut -d: -f3)"; } > "$R/seen/env"
 exec "$TBIN/test-pop3d" -l "$R/seen/bytes" "\$1"
 EOF
 chmod 755 "$R/bin/qmail-popup" "$R/bin/qmail-pop3d"
@@ -89,8 +90,8 @@ ok $r "tcpserver up under $E2E_SCANNER (service/pop3/run)"
 timeout 20 curl -s -u 'bob@example.org:bob pass' "pop3://127.0.0.1:$PORT/2" > "$R/got"
 is $? 0 'curl fetches message 2 as bob@example.org, password checked by mysqmail-checkpwd'
 cmp -s "$R/got" "$R/home/bob/Maildir/2"; ok $? '... and gets it unchanged through mysqmail-meter'
-is "$(cat "$R/seen/env" | tr '\n' ' ')" "65534 0 $R/home/bob " \
-  'qmail-pop3d ran as the mailbox uid, in its home, with no MYSQMAIL_* variable'
+is "$(cat "$R/seen/env" | tr '\n' ' ')" "65534 0 $R/home/bob 1 " \
+  'qmail-pop3d ran as the mailbox uid, in its home, with no MYSQMAIL_* variable, in the spool group'
 timeout 20 curl -s -u 'bob@example.org:wrong' "pop3://127.0.0.1:$PORT/1" > /dev/null
 is $? 67 'a wrong password: login denied'
 
@@ -106,6 +107,8 @@ e2e_wait 30 booked
 read r rn w wn < "$R/seen/bytes"
 is "$(row)" "$rn $wn 0 1 1" "booked by mysqmail-spool: the bytes qmail-pop3d read ($rn) and wrote ($wn), one RETR, one login"
 is "$(ls -A "$R/spool")" '' 'the spool is empty again'
+setpriv --reuid=5002 --regid=5002 --clear-groups sh -c ': > "$1/0000000000000000000000000000000000000001"' sh "$R/spool" 2> /dev/null && r=1 || r=0
+ok $r 'a local user (uid 5002) cannot add a file to the spool (mode 3730, group mysqmail-meter)'
 is "$(db -e "SELECT last_login_ip, last_login_service FROM mailbox WHERE localpart = 'bob'" | tr '\t' ' ')" '127.0.0.1 pop3' \
   'bob: last login from TCPREMOTEIP, over pop3'
 e2e_wait 20 grep -q 'auth fail: login=bob@example.org rip=127.0.0.1' "$R/log/pop3/current"

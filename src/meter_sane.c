@@ -1,0 +1,38 @@
+/* meter_sane.c: what one session can carry. A spool file is booked by
+   an account other than the one that wrote it, and its figures go into
+   counters that many sessions share: a figure no session can reach is
+   refused alone, so that it can neither inflate a row nor overflow one
+   and stop every booking behind it. */
+
+#include <string.h>
+#include <time.h>
+#include "service.h"
+#include "meter.h"
+
+ /* 16 TiB: more than a 1 Gbit/s link carries in a day (10.8 TB), and
+    2^20 such sessions still fit in a 64-bit counter */
+#define BYTES_MAX ((uint64_t)1 << 44)
+ /* every message retrieved is a command and an answer of some bytes */
+#define COUNT_MAX ((uint64_t)1 << 32)
+ /* clocks of the hosts sharing a spool may disagree a little */
+#define SKEW 86400
+ /* 2000-01-01: no session of this program ended before */
+#define WHEN_MIN 946684800
+
+static int printable (char const *s, size_t len)
+{
+  for (size_t i = 0 ; i < len ; i++)
+    if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] == 0x7f) return 0 ;
+  return 1 ;
+}
+
+char const *meter_sane (meter const *m, time_t now)
+{
+  if (m->service != SERVICE_POP3 && m->service != SERVICE_IMAP) return "an unknown service" ;
+  if (m->bytes_in > BYTES_MAX || m->bytes_out > BYTES_MAX) return "more bytes than one session can move" ;
+  if (m->count_out > COUNT_MAX) return "more messages than one session can retrieve" ;
+  if (m->when < WHEN_MIN || m->when > now + SKEW) return "a session end out of range" ;
+  if (!m->userlen || m->userlen > METER_USERMAX || !printable(m->user, m->userlen)) return "not a mailbox name" ;
+  if (!printable(m->ip, strlen(m->ip))) return "not an address" ;
+  return 0 ;
+}
