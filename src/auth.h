@@ -29,6 +29,7 @@ struct authconf_s
   unsigned int maxfail ;    /* per login, 0: not counted */
   unsigned int maxfailip ;  /* per remote address, 0: not counted */
   unsigned int lockout ;    /* seconds */
+  uint32_t minuid, mingid ; /* a mailbox below them is refused */
   int dovecot ;             /* run by Dovecot's passdb/userdb checkpassword */
   int lookup ;              /* AUTHORIZED=1: a userdb lookup, no password */
   int credentials ;         /* CREDENTIALS_LOOKUP=1: Dovecot wants the hash: refused */
@@ -61,6 +62,10 @@ struct authrow_s
   unsigned long passwordlen ;
   char home[1025] ;
   unsigned long homelen ;
+  char localpart[257] ;        /* as stored, when the query gives it: USER */
+  unsigned long localpartlen ;
+  char domain[1013] ;
+  unsigned long domainlen ;
   uint32_t uid, gid ;
   int active ;
   int ok ;                     /* every field fitted and parsed */
@@ -93,6 +98,7 @@ extern void auth_log (int ok, authreq const *, char const *reason) ;
  /* auth_env.c */
 extern int auth_home (authconf const *, authrow const *) ;
 extern int auth_drop (authconf const *, authrow const *) ;
+extern char const *auth_ids (authconf const *, authrow const *) ;
 extern void auth_exec (authconf const *, authreq const *, authrow const *, char const *const *argv) gccattr_noreturn ;
 
 #endif

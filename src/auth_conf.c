@@ -10,7 +10,7 @@
 #include "auth.h"
 
 static char const default_query[] =
-  "SELECT password, home, uid, gid, active FROM mailbox WHERE domain = %d AND localpart = %n" ;
+  "SELECT password, home, uid, gid, active, localpart, domain FROM mailbox WHERE domain = %d AND localpart = %n" ;
 
 static char const *default_update (void)
 {
@@ -52,6 +52,10 @@ void auth_conf (authconf *c)
   c->lockout = number("MYSQMAIL_AUTH_LOCKOUT", 900, 31536000) ;
   if ((c->maxfail || c->maxfailip) && !c->lockout)
     strerr_dief1x(AUTH_EXIT_CONFIG, "invalid MYSQMAIL_AUTH_LOCKOUT: 0 (want 1 to 31536000 seconds, or MYSQMAIL_AUTH_MAXFAIL=0 and MYSQMAIL_AUTH_MAXFAIL_IP=0)") ;
+   /* Debian's adduser gives users uids from 1000 (FIRST_UID): below
+      are the system's accounts and groups (shadow, mail, adm ...) */
+  c->minuid = number("MYSQMAIL_AUTH_MINUID", 1000, 4294967295U) ;
+  c->mingid = number("MYSQMAIL_AUTH_MINGID", 1000, 4294967295U) ;
   c->lookup = a && !strcmp(a, "1") ;
   c->credentials = c->lookup && getenv("CREDENTIALS_LOOKUP") ;
    /* Dovecot sets ORIG_UID for every checkpassword it runs */

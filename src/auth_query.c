@@ -149,32 +149,49 @@ static int scan_active (char const *s, unsigned long len)
   return nonzero ;
 }
 
+static void field (MYSQL_BIND *b, char *buf, size_t len)
+{
+  b->buffer_type = MYSQL_TYPE_STRING ;
+  b->buffer = buf ;
+  b->buffer_length = len ;
+}
+
+ /* a string column, or 0 if it was NULL or did not fit */
+static int stored (char *buf, size_t size, unsigned long len, my_bool isnull, unsigned long *outlen)
+{
+  if (isnull || len >= size) { buf[0] = 0 ; *outlen = 0 ; return 0 ; }
+  buf[len] = 0 ;
+  *outlen = len ;
+  return 1 ;
+}
+
 int auth_lookup (char const *query, authreq const *r, authrow *row)
 {
-  MYSQL_BIND b[5] ;
+  MYSQL_BIND b[7] ;
   char uid[24], gid[24], act[24] ;
-  unsigned long len[5] = { 0, 0, 0, 0, 0 } ;
-  my_bool isnull[5] = { 0, 0, 0, 0, 0 }, err[5] = { 0, 0, 0, 0, 0 } ;
+  unsigned long len[7] = { 0 } ;
+  my_bool isnull[7] = { 0 }, err[7] = { 0 } ;
   unsigned int nf ;
   int e, rc ;
   MYSQL_STMT *st = run(query, r, &e) ;
   if (!st) return e ;
   nf = mysql_stmt_field_count(st) ;
-  if (nf < 4 || nf > 5)
+  if (nf < 4 || nf == 6 || nf > 7)
   {
-    seterr("the query must return 4 or 5 columns: password, home, uid, gid [, active]", "") ;
+    seterr("the query must return 4, 5 or 7 columns: password, home, uid, gid [, active [, localpart, domain]]", "") ;
     mysql_stmt_close(st) ;
     return -2 ;
   }
   memset(b, 0, sizeof(b)) ;
-  b[0].buffer = row->password ; b[0].buffer_length = sizeof(row->password) - 1 ;
-  b[1].buffer = row->home ; b[1].buffer_length = sizeof(row->home) - 1 ;
-  b[2].buffer = uid ; b[2].buffer_length = sizeof(uid) ;
-  b[3].buffer = gid ; b[3].buffer_length = sizeof(gid) ;
-  b[4].buffer = act ; b[4].buffer_length = sizeof(act) ;
-  for (unsigned int i = 0 ; i < 5 ; i++)
+  field(b, row->password, sizeof(row->password) - 1) ;
+  field(b + 1, row->home, sizeof(row->home) - 1) ;
+  field(b + 2, uid, sizeof(uid)) ;
+  field(b + 3, gid, sizeof(gid)) ;
+  field(b + 4, act, sizeof(act)) ;
+  field(b + 5, row->localpart, sizeof(row->localpart) - 1) ;
+  field(b + 6, row->domain, sizeof(row->domain) - 1) ;
+  for (unsigned int i = 0 ; i < 7 ; i++)
   {
-    b[i].buffer_type = MYSQL_TYPE_STRING ;
     b[i].length = &len[i] ; b[i].is_null = &isnull[i] ; b[i].error = &err[i] ;
   }
   if (mysql_stmt_bind_result(st, b)) goto dberr ;
@@ -191,6 +208,12 @@ int auth_lookup (char const *query, authreq const *r, authrow *row)
   row->password[row->passwordlen] = 0 ;
   row->home[row->homelen] = 0 ;
   row->active = nf < 5 ? 1 : !isnull[4] && len[4] <= sizeof(act) && scan_active(act, len[4]) ;
+   /* the name as stored, for USER; without it, the login as given */
+  if (nf == 7)
+    row->ok = stored(row->localpart, sizeof(row->localpart), len[5], isnull[5], &row->localpartlen)
+      & stored(row->domain, sizeof(row->domain), len[6], isnull[6], &row->domainlen)
+      & row->ok ;
+  else row->localpartlen = row->domainlen = 0 ;
   mysql_stmt_close(st) ;
   return 1 ;
  dberr:

@@ -132,7 +132,8 @@ int main (int argc, char const *const *argv)
   r = conf.lookup ? lookup() : authenticate() ;
   if (r >= 0) return r ;
   wipe() ;
-  if (!row.uid || !row.gid) return refuse(AUTH_EXIT_BAD, "uid0") ;
+  reason = auth_ids(&conf, &row) ;
+  if (reason) return refuse(AUTH_EXIT_BAD, reason) ;
   if (!auth_drop(&conf, &row)) { auth_log(0, &req, "setuid") ; strerr_diefu1sys(AUTH_EXIT_TEMP, "drop privileges") ; }
   if (!auth_home(&conf, &row)) return refuse(AUTH_EXIT_TEMP, "nohome") ;
   if (!conf.lookup)

@@ -5,7 +5,7 @@
 # malformed requests, failure counting, MYSQMAIL_AUTH_QUERY, Dovecot's
 # extensions (AUTHORIZED, EXTRA, userdb_*), database errors.
 . "$(dirname "$0")/lib.sh"
-plan 86
+plan 92
 fresh_db t_checkpwd
 C=$BIN/mysqmail-checkpwd
 F=$top/tests/fixtures/checkpwd
@@ -26,6 +26,9 @@ mailbox root example.org 'correct horse' "$T_TMP/home/zed" 1 0 0
 mailbox gone example.org 'correct horse' "$T_TMP/home/nosuchdir"
 mailbox "o''hara" example.org 'correct horse' "$T_TMP/home/oh"
 mailbox weird example.org '{NOSUCH}correct horse' "$T_TMP/home/zed"
+mailbox shadow example.org 'correct horse' "$T_TMP/home/zed" 1 $U 42
+mailbox daemon example.org 'correct horse' "$T_TMP/home/zed" 1 42 $G
+mailbox Carol example.org 'correct horse' "$T_TMP/home/zed"
 
 # req LOGIN PASSWORD: the request file; cp [env...]: run with it on fd 3
 req() { printf '%s\0%s\0\0' "$1" "$2" > "$T_TMP/req"; }
@@ -91,6 +94,16 @@ refused weird@example.org 'correct horse' badhash 'an unknown {SCHEME}: refused,
 is "$(sql -e "SELECT COUNT(*) FROM mailbox WHERE last_login IS NOT NULL")" 0 'no refusal records a login'
 req root@example.org 'correct horse'
 is "$(run):$(out):$(err)" "1::$L fail: login=root@example.org rip=192.0.2.7 service=pop3 reason=uid0" 'uid 0 is never granted'
+req shadow@example.org 'correct horse'
+is "$(run):$(out):$(err)" "1::$L fail: login=shadow@example.org rip=192.0.2.7 service=pop3 reason=lowgid" 'gid 42 (shadow) under MYSQMAIL_AUTH_MINGID (1000): refused, saying why'
+req daemon@example.org 'correct horse'
+is "$(run):$(out):$(err)" "1::$L fail: login=daemon@example.org rip=192.0.2.7 service=pop3 reason=lowuid" 'uid 42 under MYSQMAIL_AUTH_MINUID (1000): refused, saying why'
+is "$(run MYSQMAIL_AUTH_MINUID=42 MYSQMAIL_AUTH_MINGID=42)" 0 '... let in when the operator lowers the minimum'
+is "$(run ORIG_UID=123 AUTHORIZED=1):$(out)" '1:' '... and never handed to Dovecot by a userdb lookup'
+req cAROL@Example.ORG 'correct horse'
+is "$(run):$(var USER):$(var DOMAINNAME)" '0:USER=Carol@example.org:DOMAINNAME=example.org' 'USER is the mailbox as stored, not as the client spelled it'
+req bob@example.org 'correct horse'
+is "$(run MYSQL_PWD=secret MYSQL_HOST=localhost MARIADB_HOST=x):$(grep -c '^MYSQL_\|^MARIADB_' "$T_TMP/out")" 0:0 'MYSQL_PWD and the other MYSQL_*, MARIADB_* never reach the next program'
 req gone@example.org 'correct horse'
 is "$(run):$(out):$(err)" "111::$L fail: login=gone@example.org rip=192.0.2.7 service=pop3 reason=nohome" 'a home that does not exist: exit 111, nothing run'
 sql -e "UPDATE mailbox SET home = 'relative/dir' WHERE localpart = 'gone'"
@@ -173,7 +186,7 @@ req "kim@example.com' OR 'x'='x" 'correct horse'
 is "$(run MYSQMAIL_AUTH_QUERY="$Q")" 1 'SQL in the login stays a value'
 req kim@example.com 'correct horse'
 is "$(run MYSQMAIL_AUTH_QUERY="SELECT pw FROM users WHERE email = %u"):$(err)" \
-  '100:mysqmail-checkpwd: fatal: bad MYSQMAIL_AUTH_QUERY: the query must return 4 or 5 columns: password, home, uid, gid [, active]' 'one column: exit 100, saying why'
+  '100:mysqmail-checkpwd: fatal: bad MYSQMAIL_AUTH_QUERY: the query must return 4, 5 or 7 columns: password, home, uid, gid [, active [, localpart, domain]]' 'one column: exit 100, saying why'
 is "$(run MYSQMAIL_AUTH_QUERY="SELECT pw, dir, 1, 1 FROM users WHERE email = %x"):$(err)" \
   '100:mysqmail-checkpwd: fatal: bad MYSQMAIL_AUTH_QUERY: unknown placeholder: %x' 'an unknown placeholder: exit 100'
 is "$(run MYSQMAIL_AUTH_QUERY="SELECT pw, dir, 1, 1 FROM users WHERE email = ?")" 100 'a bare ?: exit 100'
