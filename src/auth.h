@@ -26,8 +26,10 @@ struct authconf_s
   char const *update ;      /* MYSQMAIL_AUTH_UPDATE, the default, or 0 */
   char const *dummy ;       /* MYSQMAIL_AUTH_DUMMY or password_dummy */
   char const *domain ;      /* MYSQMAIL_DOMAIN or 0 */
-  unsigned int maxfail ;    /* per login, 0: not counted */
+  unsigned int maxfail ;    /* per login from one address, 0: not counted */
   unsigned int maxfailip ;  /* per remote address, 0: not counted */
+  unsigned int maxfaillogin ; /* per login from every address, 0: not counted */
+  int failopen ;            /* MYSQMAIL_AUTH_FAIL_OPEN=1: uncountable attempts go on */
   unsigned int lockout ;    /* seconds */
   uint32_t minuid, mingid ; /* a mailbox below them is refused */
   int dovecot ;             /* run by Dovecot's passdb/userdb checkpassword */
@@ -88,8 +90,8 @@ extern int auth_update (char const *update, authreq const *) ;
 extern char const *auth_query_error (void) ;
 
  /* auth_fail.c */
-extern int auth_locked (authconf const *, authreq const *, int *locked) ;
-extern int auth_failed (authconf const *, authreq const *) ;
+extern int auth_count (authconf const *, authreq const *, int *locked) ;
+extern int auth_failed (authconf const *) ;
 extern int auth_succeeded (authconf const *, authreq const *) ;
 
  /* auth_log.c: one line per attempt on stderr, for the operator and fail2ban */

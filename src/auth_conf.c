@@ -49,9 +49,14 @@ void auth_conf (authconf *c)
   c->domain = x && *x ? x : 0 ;
   c->maxfail = number("MYSQMAIL_AUTH_MAXFAIL", 10, 1000000) ;
   c->maxfailip = number("MYSQMAIL_AUTH_MAXFAIL_IP", 50, 1000000) ;
+   /* from every address: high enough that attackers need many addresses
+     to lock the owner out, low enough that they get few guesses */
+  c->maxfaillogin = number("MYSQMAIL_AUTH_MAXFAIL_LOGIN", c->maxfail > 100000 ? 1000000 : c->maxfail * 10, 1000000) ;
   c->lockout = number("MYSQMAIL_AUTH_LOCKOUT", 900, 31536000) ;
-  if ((c->maxfail || c->maxfailip) && !c->lockout)
-    strerr_dief1x(AUTH_EXIT_CONFIG, "invalid MYSQMAIL_AUTH_LOCKOUT: 0 (want 1 to 31536000 seconds, or MYSQMAIL_AUTH_MAXFAIL=0 and MYSQMAIL_AUTH_MAXFAIL_IP=0)") ;
+  if ((c->maxfail || c->maxfailip || c->maxfaillogin) && !c->lockout)
+    strerr_dief1x(AUTH_EXIT_CONFIG, "invalid MYSQMAIL_AUTH_LOCKOUT: 0 (want 1 to 31536000 seconds, or MYSQMAIL_AUTH_MAXFAIL, MYSQMAIL_AUTH_MAXFAIL_IP and MYSQMAIL_AUTH_MAXFAIL_LOGIN 0)") ;
+  x = getenv("MYSQMAIL_AUTH_FAIL_OPEN") ;
+  c->failopen = x && !strcmp(x, "1") ;
    /* Debian's adduser gives users uids from 1000 (FIRST_UID): below
       are the system's accounts and groups (shadow, mail, adm ...) */
   c->minuid = number("MYSQMAIL_AUTH_MINUID", 1000, 4294967295U) ;

@@ -92,16 +92,27 @@ static char const *verdict (void)
   return 0 ;
 }
 
- /* a login: lockout, lookup, password; failures counted */
+ /* the attempt is counted before the password is checked (auth_fail.c);
+    when it cannot be, the lockout would not hold: refused, exit 111,
+    unless MYSQMAIL_AUTH_FAIL_OPEN=1 */
+static int counted (void)
+{
+  int locked ;
+  if (auth_count(&conf, &req, &locked) >= 0) return locked ;
+  if (!conf.failopen) dietemp("count the attempt", db_error()) ;
+  strerr_warnwu("count the attempt (MYSQMAIL_AUTH_FAIL_OPEN=1: going on): ", db_error()) ;
+  return 0 ;
+}
+
+ /* a login: counted, lookup, password */
 static int authenticate (void)
 {
   char const *reason ;
-  int locked ;
-  if (!auth_locked(&conf, &req, &locked)) dietemp("read authfail", db_error()) ;
+  int locked = counted() ;
   if (!locked) find() ;
   reason = locked ? "locked" : verdict() ;
   if (!reason) return -1 ;
-  if (!auth_failed(&conf, &req)) strerr_warnwu("count the failure: ", db_error()) ;
+  if (!auth_failed(&conf)) strerr_warnwu("prune authfail: ", db_error()) ;
   return refuse(AUTH_EXIT_BAD, reason) ;
 }
 

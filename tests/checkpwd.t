@@ -5,7 +5,7 @@
 # malformed requests, failure counting, MYSQMAIL_AUTH_QUERY, Dovecot's
 # extensions (AUTHORIZED, EXTRA, userdb_*), database errors.
 . "$(dirname "$0")/lib.sh"
-plan 92
+plan 103
 fresh_db t_checkpwd
 C=$BIN/mysqmail-checkpwd
 F=$top/tests/fixtures/checkpwd
@@ -139,38 +139,82 @@ is "$?:$(err)" "2:mysqmail-checkpwd: usage: mysqmail-checkpwd prog..." 'no progr
 req bob@example.org 'correct horse'
 is "$(run TCPREMOTEIP='1.2.3.4 evil' SERVICE='po p3'):$(err)" "0:$L ok: login=bob@example.org rip=- service=-" 'a remote address or service that is not one is left out'
 
-# 4. failure counting: per login, per remote address
+# 4. failure counting: per login from one address, per address, per
+# login from every address; counted before the password is checked
 sql -e "DELETE FROM authfail"
 req ann@example.org wrong
 for i in 1 2 3; do run MYSQMAIL_AUTH_MAXFAIL=3 > /dev/null; done
 is "$(sql -e "SELECT kind, name, failures FROM authfail ORDER BY kind" | tr '\t' ' ')" \
   "ip 192.0.2.7 3
-login ann@example.org 3" 'three failures counted for the login and the address'
+login ann@example.org 3
+pair ann@example.org 192.0.2.7 3" 'three failures counted for the login from the address, the address, the login'
 req ann@example.org 'correct horse'
 is "$(run MYSQMAIL_AUTH_MAXFAIL=3):$(out):$(err)" "1::$L fail: login=ann@example.org rip=192.0.2.7 service=pop3 reason=locked" 'past MYSQMAIL_AUTH_MAXFAIL: even the good password is refused (reason=locked)'
-is "$(sql -e "SELECT failures FROM authfail WHERE kind = 'login'")" 4 '... and that attempt counts too'
-is "$(run MYSQMAIL_AUTH_MAXFAIL=3 TCPREMOTEIP=198.51.100.1):$(err)" "1:$L fail: login=ann@example.org rip=198.51.100.1 service=pop3 reason=locked" '... from another address too'
-is "$(run MYSQMAIL_AUTH_MAXFAIL=10)" 0 'a higher limit: let in'
-is "$(sql -e "SELECT kind, failures FROM authfail ORDER BY kind, failures DESC" | tr '\t' ' ')" "ip 4
-ip 1" 'a good login forgets the login'"'"'s failures, not the address'"'"'s' 
+is "$(sql -e "SELECT kind, failures FROM authfail ORDER BY kind" | tr '\t' ' ')" "ip 3
+login 3
+pair 3" '... and that attempt counts nowhere: a lock is never extended'
+sql -e "UPDATE authfail SET last = last - INTERVAL 5 SECOND"
+old=$(sql -e "SELECT last FROM authfail WHERE kind = 'pair'")
+for i in 1 2 3; do run MYSQMAIL_AUTH_MAXFAIL=3 > /dev/null; done
+is "$(sql -e "SELECT last FROM authfail WHERE kind = 'pair'")" "$old" '... however many come: the lock ends MYSQMAIL_AUTH_LOCKOUT after the last counted failure'
+is "$(run MYSQMAIL_AUTH_MAXFAIL=3 TCPREMOTEIP=198.51.100.1):$(err)" "0:$L ok: login=ann@example.org rip=198.51.100.1 service=pop3" 'the owner from another address is let in: the attacker is locked, not the mailbox'
+is "$(sql -e "SELECT kind, name, failures FROM authfail ORDER BY kind, name" | tr '\t' ' ')" "ip 192.0.2.7 3
+ip 198.51.100.1 0
+pair ann@example.org 192.0.2.7 3" 'a good login forgets its login'"'"'s count and gives its address its attempt back; the attacker stays locked'
 sql -e "DELETE FROM authfail"
-sql -e "REPLACE INTO authfail VALUES ('login', 'ann@example.org', 3, UTC_TIMESTAMP() - INTERVAL 20 SECOND)"
+req ann@example.org wrong
+for ip in 198.51.100.1 198.51.100.2 198.51.100.3; do run MYSQMAIL_AUTH_MAXFAIL=3 MYSQMAIL_AUTH_MAXFAIL_LOGIN=3 TCPREMOTEIP=$ip > /dev/null; done
+req ann@example.org 'correct horse'
+is "$(run MYSQMAIL_AUTH_MAXFAIL=3 MYSQMAIL_AUTH_MAXFAIL_LOGIN=3 TCPREMOTEIP=198.51.100.9):$(err)" "1:$L fail: login=ann@example.org rip=198.51.100.9 service=pop3 reason=locked" 'past MYSQMAIL_AUTH_MAXFAIL_LOGIN from many addresses: the login is locked everywhere'
+is "$(run MYSQMAIL_AUTH_MAXFAIL=3 MYSQMAIL_AUTH_MAXFAIL_LOGIN=4 TCPREMOTEIP=198.51.100.9)" 0 '... a higher one lets in'
+sql -e "DELETE FROM authfail"
+sql -e "REPLACE INTO authfail VALUES ('pair', 'ann@example.org 192.0.2.7', 3, UTC_TIMESTAMP() - INTERVAL 20 SECOND)"
 is "$(run MYSQMAIL_AUTH_MAXFAIL=3 MYSQMAIL_AUTH_LOCKOUT=10)" 0 'failures older than MYSQMAIL_AUTH_LOCKOUT lock nothing'
-sql -e "REPLACE INTO authfail VALUES ('login', 'ann@example.org', 3, UTC_TIMESTAMP() - INTERVAL 20 SECOND)"
+sql -e "REPLACE INTO authfail VALUES ('pair', 'ann@example.org 192.0.2.7', 3, UTC_TIMESTAMP() - INTERVAL 20 SECOND)"
 req ann@example.org wrong
 run MYSQMAIL_AUTH_MAXFAIL=3 MYSQMAIL_AUTH_LOCKOUT=10 > /dev/null
-is "$(sql -e "SELECT failures FROM authfail WHERE kind = 'login'")" 1 '... and a new failure starts the count again'
+is "$(sql -e "SELECT failures FROM authfail WHERE kind = 'pair'")" 1 '... and a new failure starts the count again'
 sql -e "DELETE FROM authfail"
 for who in a b c; do req $who@example.org wrong; run MYSQMAIL_AUTH_MAXFAIL_IP=3 > /dev/null; done
 req bob@example.org 'correct horse'
 is "$(run MYSQMAIL_AUTH_MAXFAIL_IP=3):$(err)" "1:$L fail: login=bob@example.org rip=192.0.2.7 service=pop3 reason=locked" 'past MYSQMAIL_AUTH_MAXFAIL_IP from one address: locked, whatever the login'
 is "$(run MYSQMAIL_AUTH_MAXFAIL_IP=3 TCPREMOTEIP=198.51.100.1)" 0 '... another address is not'
 sql -e "DELETE FROM authfail"
+# a burst: 100 wrong passwords at once, as service/pop3's 100 concurrent
+# connections allow; each takes its slot before the hash is checked
+req bob@example.org wrong
+i=0; while [ $i -lt 100 ]; do
+  env TCPREMOTEIP=192.0.2.7 MYSQMAIL_AUTH_MAXFAIL=3 $C true 3< "$T_TMP/req" 2> "$T_TMP/burst.$i" &
+  i=$((i + 1))
+done
+wait
+is "$(cat "$T_TMP"/burst.* | grep -c 'reason=password')" 3 '100 concurrent wrong passwords, MYSQMAIL_AUTH_MAXFAIL=3: 3 checked against the hash'
+is "$(cat "$T_TMP"/burst.* | grep -c 'reason=locked')" 97 '... the other 97 refused unchecked'
+is "$(sql -e "SELECT kind, failures FROM authfail ORDER BY kind" | tr '\t' ' ')" "ip 3
+login 3
+pair 3" '... and 3 counted'
+rm -f "$T_TMP"/burst.*
+# sql/mysqmail.sql loads over a database in use, and twice
+sql < "$top/sql/mysqmail.sql" && sql < "$top/sql/mysqmail.sql"
+is "$(sql -e "SELECT COUNT(*) FROM authfail")" 3 'sql/mysqmail.sql loaded again: the counts are kept'
+sql -e "DELETE FROM authfail"
+printf 'b\377\376b@example.org\0wrong\0\0' > "$T_TMP/req"
+is "$(run MYSQMAIL_AUTH_MAXFAIL=3):$(out)" '1:' 'a login that is not UTF-8: refused'
+is "$(sql -e "SELECT kind, name, failures FROM authfail" | tr '\t' ' ')" 'ip 192.0.2.7 1' '... and counted against its address'
+sql -e "DELETE FROM authfail"
 req bob@example.org wrong
 run MYSQMAIL_AUTH_MAXFAIL=0 MYSQMAIL_AUTH_MAXFAIL_IP=0 > /dev/null
 is "$(sql -e "SELECT COUNT(*) FROM authfail")" 0 'MYSQMAIL_AUTH_MAXFAIL=0 and MYSQMAIL_AUTH_MAXFAIL_IP=0: nothing counted'
 is "$(run MYSQMAIL_AUTH_MAXFAIL=x):$(err)" "100:mysqmail-checkpwd: fatal: invalid MYSQMAIL_AUTH_MAXFAIL: x (want 0 to 1000000" 'a bad MYSQMAIL_AUTH_MAXFAIL: exit 100, saying so'
 is "$(run MYSQMAIL_AUTH_LOCKOUT=0)" 100 'MYSQMAIL_AUTH_LOCKOUT=0 while counting: exit 100'
+# the attempt cannot be counted: no lockout would hold
+mariadb_root -e "SET GLOBAL read_only = 1"
+req bob@example.org 'correct horse'
+is "$(run):$(out)" '111:' 'a read-only database: exit 111, nothing run, even with the good password'
+case "$(err)" in 'mysqmail-checkpwd: fatal: unable to count the attempt: '*) r=0 ;; *) r=1 ;; esac
+ok $r '... saying so'
+is "$(run MYSQMAIL_AUTH_FAIL_OPEN=1):$(grep -c 'going on' "$T_TMP/err")" '0:1' 'MYSQMAIL_AUTH_FAIL_OPEN=1: let in uncounted, with a warning'
+mariadb_root -e "SET GLOBAL read_only = 0"
 
 # 5. MYSQMAIL_AUTH_QUERY and MYSQMAIL_AUTH_UPDATE
 sql -e "CREATE TABLE users (email VARCHAR(255) PRIMARY KEY, pw VARCHAR(255), dir VARCHAR(255), seen VARCHAR(64))"
@@ -197,6 +241,7 @@ req bob@example.org 'correct horse'
 is "$(run ORIG_UID=123)" 0 'under Dovecot (ORIG_UID set): let in'
 is "$(var EXTRA):$(var userdb_uid):$(var userdb_gid)" "EXTRA=userdb_uid userdb_gid:userdb_uid=$U:userdb_gid=$G" '... uid and gid handed back as userdb_uid, userdb_gid in EXTRA'
 is "$(head -n 1 "$T_TMP/out" | cut -d' ' -f1)" "uid=$(id -u)" '... and no setuid (Dovecot refuses a checkpassword that does)'
+sql -e "DELETE FROM authfail"
 req bob@example.org ''
 is "$(run ORIG_UID=123 AUTHORIZED=1):$(var AUTHORIZED)" '0:AUTHORIZED=2' 'a userdb lookup (AUTHORIZED=1): no password, AUTHORIZED=2 handed on'
 is "$(err)" "$L ok: login=bob@example.org rip=192.0.2.7 service=pop3 reason=userdb-lookup" '... logged as a lookup'
