@@ -25,6 +25,7 @@ struct authconf_s
   char const *query ;       /* MYSQMAIL_AUTH_QUERY or the default on mailbox */
   char const *update ;      /* MYSQMAIL_AUTH_UPDATE, the default, or 0 */
   char const *dummy ;       /* MYSQMAIL_AUTH_DUMMY or password_dummy */
+  int decoy ;               /* unknown logins: a hash the query sampled (auth_decoy.c) */
   char const *domain ;      /* MYSQMAIL_DOMAIN or 0 */
   unsigned int maxfail ;    /* per login from one address, 0: not counted */
   unsigned int maxfailip ;  /* per remote address, 0: not counted */
@@ -74,6 +75,17 @@ struct authrow_s
   int found ;                  /* the query returned a row */
 } ;
 
+ /* rows of a 7-column query whose localpart is NULL: stored hashes of
+    other mailboxes, for unknown logins (auth_decoy.c) */
+#define AUTH_DECOYS 16  /* the LIMIT of auth_conf.c's sample */
+typedef struct authdecoy_s authdecoy ;
+struct authdecoy_s
+{
+  char pw[AUTH_DECOYS][256] ;
+  unsigned long len[AUTH_DECOYS] ;
+  unsigned int n ;
+} ;
+
  /* auth_conf.c */
 extern void auth_conf (authconf *) ;
 
@@ -85,9 +97,15 @@ extern void auth_request_peer (authreq *) ;
 extern void auth_request_wipe (authreq *) ;
 
  /* auth_query.c: 1 found, 0 not, -1 database trouble, -2 bad query (see auth_query_error) */
-extern int auth_lookup (char const *query, authreq const *, authrow *) ;
+extern int auth_lookup (char const *query, authreq const *, authrow *, authdecoy *) ;
 extern int auth_update (char const *update, authreq const *) ;
 extern char const *auth_query_error (void) ;
+
+ /* auth_decoy.c: the sample of stored hashes, and the one an unknown
+    login is checked against */
+extern void auth_decoy_add (authdecoy *, char const *, unsigned long) ;
+extern int auth_decoy (authdecoy const *, authrow *) ;
+extern void auth_decoy_wipe (authdecoy *) ;
 
  /* auth_fail.c */
 extern int auth_count (authconf const *, authreq const *, int *locked) ;

@@ -9,8 +9,13 @@
 #include "book.h"
 #include "auth.h"
 
-static char const default_query[] =
-  "SELECT password, home, uid, gid, active, localpart, domain FROM mailbox WHERE domain = %d AND localpart = %n" ;
+#define DEFAULT_QUERY "SELECT password, home, uid, gid, active, localpart, domain FROM mailbox WHERE domain = %d AND localpart = %n"
+static char const default_query[] = DEFAULT_QUERY ;
+
+ /* the same, and a sample of stored hashes (localpart NULL) for unknown
+    logins: one query, whether the mailbox exists or not (auth_decoy.c) */
+static char const default_query_sample[] = "(" DEFAULT_QUERY ") UNION ALL "
+  "(SELECT password, NULL, NULL, NULL, NULL, NULL, NULL FROM mailbox WHERE password <> '' LIMIT 16)" ;
 
 static char const *default_update (void)
 {
@@ -45,6 +50,10 @@ void auth_conf (authconf *c)
   c->update = u ? (*u ? u : 0) : c->query == default_query ? default_update() : 0 ;
   x = getenv("MYSQMAIL_AUTH_DUMMY") ;
   c->dummy = x && *x ? x : password_dummy ;
+   /* the default table's own hashes, unless told which to use: an own
+      query may not have a mailbox table to sample */
+  c->decoy = !(x && *x) && c->query == default_query ;
+  if (c->decoy) c->query = default_query_sample ;
   x = getenv("MYSQMAIL_DOMAIN") ;
   c->domain = x && *x ? x : 0 ;
   c->maxfail = number("MYSQMAIL_AUTH_MAXFAIL", 10, 1000000) ;

@@ -7,6 +7,7 @@
 #include <mysql.h>
 #include <skalibs/stralloc.h>
 #include "db.h"
+#include "password.h"
 #include "auth.h"
 
 #define MAXPARAMS 32
@@ -165,10 +166,43 @@ static int stored (char *buf, size_t size, unsigned long len, my_bool isnull, un
   return 1 ;
 }
 
-int auth_lookup (char const *query, authreq const *r, authrow *row)
+static authrow scratch ;  /* each fetched row, before it is known to be the mailbox */
+
+ /* the fields of the mailbox's row, from scratch into row */
+static void take (authrow *row, unsigned int nf, char *const *f, unsigned long const *len, my_bool const *isnull, int truncated)
+{
+  memcpy(row->password, scratch.password, sizeof(row->password)) ;
+  memcpy(row->home, scratch.home, sizeof(row->home)) ;
+  row->passwordlen = isnull[0] ? 0 : len[0] ;
+  row->homelen = isnull[1] ? 0 : len[1] ;
+  row->ok = !truncated
+    && scan_u32(f[0], isnull[2] ? 0 : len[2], &row->uid)
+    && scan_u32(f[1], isnull[3] ? 0 : len[3], &row->gid) ;
+  if (row->passwordlen >= sizeof(row->password)) row->passwordlen = 0 ;
+  if (row->homelen >= sizeof(row->home)) row->homelen = 0 ;
+  row->password[row->passwordlen] = 0 ;
+  row->home[row->homelen] = 0 ;
+  row->active = nf < 5 ? 1 : !isnull[4] && len[4] <= 24 && scan_active(f[2], len[4]) ;
+   /* the name as stored, for USER; without it, the login as given */
+  row->localpartlen = row->domainlen = 0 ;
+  if (nf == 7)
+  {
+    memcpy(row->localpart, scratch.localpart, sizeof(row->localpart)) ;
+    memcpy(row->domain, scratch.domain, sizeof(row->domain)) ;
+    row->ok = stored(row->localpart, sizeof(row->localpart), len[5], isnull[5], &row->localpartlen)
+      & stored(row->domain, sizeof(row->domain), len[6], isnull[6], &row->domainlen)
+      & row->ok ;
+  }
+  row->found = 1 ;
+}
+
+ /* the mailbox's row, 1, or 0 if there is none; with 7 columns, rows
+    whose localpart is NULL are the sample of hashes for auth_decoy */
+int auth_lookup (char const *query, authreq const *r, authrow *row, authdecoy *d)
 {
   MYSQL_BIND b[7] ;
   char uid[24], gid[24], act[24] ;
+  char *f[3] = { uid, gid, act } ;
   unsigned long len[7] = { 0 } ;
   my_bool isnull[7] = { 0 }, err[7] = { 0 } ;
   unsigned int nf ;
@@ -183,40 +217,33 @@ int auth_lookup (char const *query, authreq const *r, authrow *row)
     return -2 ;
   }
   memset(b, 0, sizeof(b)) ;
-  field(b, row->password, sizeof(row->password) - 1) ;
-  field(b + 1, row->home, sizeof(row->home) - 1) ;
+  field(b, scratch.password, sizeof(scratch.password) - 1) ;
+  field(b + 1, scratch.home, sizeof(scratch.home) - 1) ;
   field(b + 2, uid, sizeof(uid)) ;
   field(b + 3, gid, sizeof(gid)) ;
   field(b + 4, act, sizeof(act)) ;
-  field(b + 5, row->localpart, sizeof(row->localpart) - 1) ;
-  field(b + 6, row->domain, sizeof(row->domain) - 1) ;
+  field(b + 5, scratch.localpart, sizeof(scratch.localpart) - 1) ;
+  field(b + 6, scratch.domain, sizeof(scratch.domain) - 1) ;
   for (unsigned int i = 0 ; i < 7 ; i++)
   {
     b[i].length = &len[i] ; b[i].is_null = &isnull[i] ; b[i].error = &err[i] ;
   }
+  row->found = 0 ;
   if (mysql_stmt_bind_result(st, b)) goto dberr ;
-  rc = mysql_stmt_fetch(st) ;
-  if (rc == MYSQL_NO_DATA) { mysql_stmt_close(st) ; return 0 ; }
-  if (rc == 1) goto dberr ;
-  row->passwordlen = isnull[0] ? 0 : len[0] ;
-  row->homelen = isnull[1] ? 0 : len[1] ;
-  row->ok = rc != MYSQL_DATA_TRUNCATED
-    && scan_u32(uid, isnull[2] ? 0 : len[2], &row->uid)
-    && scan_u32(gid, isnull[3] ? 0 : len[3], &row->gid) ;
-  if (row->passwordlen >= sizeof(row->password)) row->passwordlen = 0 ;
-  if (row->homelen >= sizeof(row->home)) row->homelen = 0 ;
-  row->password[row->passwordlen] = 0 ;
-  row->home[row->homelen] = 0 ;
-  row->active = nf < 5 ? 1 : !isnull[4] && len[4] <= sizeof(act) && scan_active(act, len[4]) ;
-   /* the name as stored, for USER; without it, the login as given */
-  if (nf == 7)
-    row->ok = stored(row->localpart, sizeof(row->localpart), len[5], isnull[5], &row->localpartlen)
-      & stored(row->domain, sizeof(row->domain), len[6], isnull[6], &row->domainlen)
-      & row->ok ;
-  else row->localpartlen = row->domainlen = 0 ;
+  while ((rc = mysql_stmt_fetch(st)) != MYSQL_NO_DATA)
+  {
+    if (rc == 1) goto dberr ;
+    if (nf == 7 && isnull[5])
+    {
+      if (rc != MYSQL_DATA_TRUNCATED && !isnull[0]) auth_decoy_add(d, scratch.password, len[0]) ;
+    }
+    else if (!row->found) take(row, nf, f, len, isnull, rc == MYSQL_DATA_TRUNCATED) ;
+  }
+  password_wipe(scratch.password, sizeof(scratch.password)) ;
   mysql_stmt_close(st) ;
-  return 1 ;
+  return row->found ;
  dberr:
+  password_wipe(scratch.password, sizeof(scratch.password)) ;
   seterr(mysql_stmt_error(st), "") ;
   mysql_stmt_close(st) ;
   return -1 ;

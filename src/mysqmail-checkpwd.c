@@ -18,11 +18,13 @@
 static authconf conf ;
 static authreq req = AUTHREQ_ZERO ;
 static authrow row ;
+static authdecoy decoys ;
 
 static void wipe (void)
 {
   auth_request_wipe(&req) ;
   password_wipe(row.password, sizeof(row.password)) ;
+  auth_decoy_wipe(&decoys) ;
 }
 
 static void dietemp (char const *what, char const *why)
@@ -68,17 +70,20 @@ static int connect_tight (void)
 
 static void find (void)
 {
-  int r = auth_lookup(conf.query, &req, &row) ;
+  int r = auth_lookup(conf.query, &req, &row, &decoys) ;
   if (r == -2) { wipe() ; strerr_dief2x(AUTH_EXIT_CONFIG, "bad MYSQMAIL_AUTH_QUERY: ", auth_query_error()) ; }
   if (r == -1) dietemp("look the mailbox up", auth_query_error()) ;
   row.found = r ;
 }
 
  /* why the password does not open the mailbox, 0 if it does; a mailbox
-    that is not there costs a check of the dummy hash all the same */
+    that is not there costs a check all the same, of a stored hash of the
+    table's common scheme the query sampled (auth_decoy.c), or of the
+    dummy hash */
 static char const *verdict (void)
 {
-  int p = row.found && row.ok ? password_check(row.password, row.passwordlen, req.password, req.passwordlen) : PASSWORD_UNUSABLE ;
+  int usable = row.found ? row.ok : auth_decoy(&decoys, &row) ;
+  int p = usable ? password_check(row.password, row.passwordlen, req.password, req.passwordlen) : PASSWORD_UNUSABLE ;
    /* qmail-popup's APOP: the digest of timestamp and secret stands for the password */
   if (p == PASSWORD_MISMATCH && req.timestamplen && req.passwordlen == 32
    && password_apop(row.password, row.passwordlen, req.timestamp, req.timestamplen, req.password, req.passwordlen) == PASSWORD_MATCH)

@@ -5,7 +5,7 @@
 # malformed requests, failure counting, MYSQMAIL_AUTH_QUERY, Dovecot's
 # extensions (AUTHORIZED, EXTRA, userdb_*), database errors.
 . "$(dirname "$0")/lib.sh"
-plan 103
+plan 107
 fresh_db t_checkpwd
 C=$BIN/mysqmail-checkpwd
 F=$top/tests/fixtures/checkpwd
@@ -263,6 +263,22 @@ mariadb_root -e 'DROP DATABASE IF EXISTS t_checkpwd_empty; CREATE DATABASE t_che
 is "$(run MYSQMAIL_DATABASE=t_checkpwd_empty):$(out)" '111:' 'tables missing: exit 111, nothing run'
 req bob@example.org 'correct horse'
 is "$(run MYSQMAIL_AUTH_UPDATE="UPDATE nosuchtable SET x = 1"):$(lines)" '0:2' 'the login cannot be recorded: let in all the same, with a warning'
+# 8. no enumeration by time: an unknown login is checked against a hash
+# of the table's common scheme, here bcrypt at cost 12 (some 200 ms), far
+# slower than the dummy yescrypt hash (some 25 ms)
+slow=$(perl -e 'print crypt("correct horse", q($2b$12$abcdefghijklmnopqrstuu))')
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do mailbox "s$i" aaa.example "$slow" "$T_TMP/home/zed"; done
+ms() { a=$(date +%s%N); run "$@" > /dev/null; echo $(( ($(date +%s%N) - a) / 1000000 )); }
+req s1@aaa.example wrong; known=$(ms MYSQMAIL_AUTH_MAXFAIL=0)
+req nobody@aaa.example wrong; unknown=$(ms MYSQMAIL_AUTH_MAXFAIL=0)
+[ $((unknown * 2)) -ge "$known" ]; ok $? "an unknown login costs what a known one of the common scheme does (${unknown} ms, known ${known} ms)"
+dummy=$(ms MYSQMAIL_AUTH_MAXFAIL=0 MYSQMAIL_AUTH_DUMMY='{PLAIN}x')
+[ $((dummy * 2)) -lt "$known" ]; ok $? "... unless MYSQMAIL_AUTH_DUMMY names the hash (${dummy} ms)"
+is "$(err)" "$L fail: login=nobody@aaa.example rip=192.0.2.7 service=pop3 reason=unknown" '... refused as unknown all the same'
+req s1@aaa.example 'correct horse'
+is "$(run MYSQMAIL_AUTH_MAXFAIL=0):$(var USER)" '0:USER=s1@aaa.example' 'the sample of hashes does not disturb a known login'
+sql -e "DELETE FROM mailbox WHERE domain = 'aaa.example'"
+
 # 9. APOP as qmail-popup hands it on: login, the client's digest, the
 # greeting's timestamp (RFC 1939's own example: secret tanstaaf)
 TS='<1896.697170952@dbc.mtview.ca.us>'
