@@ -5,7 +5,7 @@
 # malformed requests, failure counting, MYSQMAIL_AUTH_QUERY, Dovecot's
 # extensions (AUTHORIZED, EXTRA, userdb_*), database errors.
 . "$(dirname "$0")/lib.sh"
-plan 107
+plan 108
 fresh_db t_checkpwd
 C=$BIN/mysqmail-checkpwd
 F=$top/tests/fixtures/checkpwd
@@ -157,10 +157,16 @@ sql -e "UPDATE authfail SET last = last - INTERVAL 5 SECOND"
 old=$(sql -e "SELECT last FROM authfail WHERE kind = 'pair'")
 for i in 1 2 3; do run MYSQMAIL_AUTH_MAXFAIL=3 > /dev/null; done
 is "$(sql -e "SELECT last FROM authfail WHERE kind = 'pair'")" "$old" '... however many come: the lock ends MYSQMAIL_AUTH_LOCKOUT after the last counted failure'
+req ann@example.org wrong
+for i in 1 2 3 4 5; do run MYSQMAIL_AUTH_MAXFAIL=3 TCPREMOTEIP=203.0.113.9 > /dev/null; done
+is "$(sql -e "SELECT failures FROM authfail WHERE kind = 'login'")" 6 'the attacker goes on from a second address: three more, then locked there too'
+req ann@example.org 'correct horse'
 is "$(run MYSQMAIL_AUTH_MAXFAIL=3 TCPREMOTEIP=198.51.100.1):$(err)" "0:$L ok: login=ann@example.org rip=198.51.100.1 service=pop3" 'the owner from another address is let in: the attacker is locked, not the mailbox'
 is "$(sql -e "SELECT kind, name, failures FROM authfail ORDER BY kind, name" | tr '\t' ' ')" "ip 192.0.2.7 3
 ip 198.51.100.1 0
-pair ann@example.org 192.0.2.7 3" 'a good login forgets its login'"'"'s count and gives its address its attempt back; the attacker stays locked'
+ip 203.0.113.9 3
+pair ann@example.org 192.0.2.7 3
+pair ann@example.org 203.0.113.9 3" 'a good login forgets its login'"'"'s count and gives its address its attempt back; the attacker stays locked'
 sql -e "DELETE FROM authfail"
 req ann@example.org wrong
 for ip in 198.51.100.1 198.51.100.2 198.51.100.3; do run MYSQMAIL_AUTH_MAXFAIL=3 MYSQMAIL_AUTH_MAXFAIL_LOGIN=3 TCPREMOTEIP=$ip > /dev/null; done
