@@ -56,17 +56,23 @@ CREATE TABLE IF NOT EXISTS meter_session (
   booked DATETIME NOT NULL
 ) ENGINE=InnoDB;
 
--- mysqmail-checkpwd: failed logins per login (kind 'login', name
--- localpart@domain) and per remote address (kind 'ip'). Failures less than
--- MYSQMAIL_AUTH_LOCKOUT seconds apart add up; past MYSQMAIL_AUTH_MAXFAIL
--- (MYSQMAIL_AUTH_MAXFAIL_IP) further attempts are refused until the
--- lockout has passed since the last one. Times are UTC. Rows past the
--- lockout are deleted as failures come; deleting any row unlocks it.
+-- mysqmail-checkpwd: login attempts, counted before the password is
+-- checked, per login from one address (kind 'pair', name "localpart@domain
+-- address", limit MYSQMAIL_AUTH_MAXFAIL), per remote address (kind 'ip',
+-- MYSQMAIL_AUTH_MAXFAIL_IP) and per login from every address (kind
+-- 'login', MYSQMAIL_AUTH_MAXFAIL_LOGIN). Attempts less than
+-- MYSQMAIL_AUTH_LOCKOUT seconds apart add up; a full counter refuses
+-- further attempts, without counting them, until the lockout has passed
+-- since the last attempt it counted. A good password clears its login's
+-- rows and gives the address its attempt back. Times are UTC. Rows past
+-- the lockout are deleted as failures come; deleting any row unlocks it.
 CREATE TABLE IF NOT EXISTS authfail (
   kind VARCHAR(5) CHARACTER SET ascii NOT NULL,
-  name VARCHAR(320) NOT NULL,
+  name VARCHAR(400) NOT NULL,
   failures INT UNSIGNED NOT NULL DEFAULT 0,
   last DATETIME NOT NULL,
   PRIMARY KEY (kind, name),
   KEY last (last)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+-- before the 'pair' kind, name held 320 characters: a login and its address need more
+ALTER TABLE authfail MODIFY name VARCHAR(400) NOT NULL;

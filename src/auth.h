@@ -25,10 +25,14 @@ struct authconf_s
   char const *query ;       /* MYSQMAIL_AUTH_QUERY or the default on mailbox */
   char const *update ;      /* MYSQMAIL_AUTH_UPDATE, the default, or 0 */
   char const *dummy ;       /* MYSQMAIL_AUTH_DUMMY or password_dummy */
+  int decoy ;               /* unknown logins: a hash the query sampled (auth_decoy.c) */
   char const *domain ;      /* MYSQMAIL_DOMAIN or 0 */
-  unsigned int maxfail ;    /* per login, 0: not counted */
+  unsigned int maxfail ;    /* per login from one address, 0: not counted */
   unsigned int maxfailip ;  /* per remote address, 0: not counted */
+  unsigned int maxfaillogin ; /* per login from every address, 0: not counted */
+  int failopen ;            /* MYSQMAIL_AUTH_FAIL_OPEN=1: uncountable attempts go on */
   unsigned int lockout ;    /* seconds */
+  uint32_t minuid, mingid ; /* a mailbox below them is refused */
   int dovecot ;             /* run by Dovecot's passdb/userdb checkpassword */
   int lookup ;              /* AUTHORIZED=1: a userdb lookup, no password */
   int credentials ;         /* CREDENTIALS_LOOKUP=1: Dovecot wants the hash: refused */
@@ -61,10 +65,25 @@ struct authrow_s
   unsigned long passwordlen ;
   char home[1025] ;
   unsigned long homelen ;
+  char localpart[257] ;        /* as stored, when the query gives it: USER */
+  unsigned long localpartlen ;
+  char domain[1013] ;
+  unsigned long domainlen ;
   uint32_t uid, gid ;
   int active ;
   int ok ;                     /* every field fitted and parsed */
   int found ;                  /* the query returned a row */
+} ;
+
+ /* rows of a 7-column query whose localpart is NULL: stored hashes of
+    other mailboxes, for unknown logins (auth_decoy.c) */
+#define AUTH_DECOYS 16  /* the LIMIT of auth_conf.c's sample */
+typedef struct authdecoy_s authdecoy ;
+struct authdecoy_s
+{
+  char pw[AUTH_DECOYS][256] ;
+  unsigned long len[AUTH_DECOYS] ;
+  unsigned int n ;
 } ;
 
  /* auth_conf.c */
@@ -78,13 +97,19 @@ extern void auth_request_peer (authreq *) ;
 extern void auth_request_wipe (authreq *) ;
 
  /* auth_query.c: 1 found, 0 not, -1 database trouble, -2 bad query (see auth_query_error) */
-extern int auth_lookup (char const *query, authreq const *, authrow *) ;
+extern int auth_lookup (char const *query, authreq const *, authrow *, authdecoy *) ;
 extern int auth_update (char const *update, authreq const *) ;
 extern char const *auth_query_error (void) ;
 
+ /* auth_decoy.c: the sample of stored hashes, and the one an unknown
+    login is checked against */
+extern void auth_decoy_add (authdecoy *, char const *, unsigned long) ;
+extern int auth_decoy (authdecoy const *, authrow *) ;
+extern void auth_decoy_wipe (authdecoy *) ;
+
  /* auth_fail.c */
-extern int auth_locked (authconf const *, authreq const *, int *locked) ;
-extern int auth_failed (authconf const *, authreq const *) ;
+extern int auth_count (authconf const *, authreq const *, int *locked) ;
+extern int auth_failed (authconf const *) ;
 extern int auth_succeeded (authconf const *, authreq const *) ;
 
  /* auth_log.c: one line per attempt on stderr, for the operator and fail2ban */
@@ -93,6 +118,7 @@ extern void auth_log (int ok, authreq const *, char const *reason) ;
  /* auth_env.c */
 extern int auth_home (authconf const *, authrow const *) ;
 extern int auth_drop (authconf const *, authrow const *) ;
+extern char const *auth_ids (authconf const *, authrow const *) ;
 extern void auth_exec (authconf const *, authreq const *, authrow const *, char const *const *argv) gccattr_noreturn ;
 
 #endif

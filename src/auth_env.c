@@ -39,6 +39,17 @@ int auth_drop (authconf const *c, authrow const *row)
   return setuid(row->uid) == 0 ;
 }
 
+ /* 0, or why the row's uid or gid is refused: 0 is root's, and below the
+    minimum are the system's own accounts (a gid of shadow reads every
+    password); logged as the reason */
+char const *auth_ids (authconf const *c, authrow const *row)
+{
+  if (!row->uid || !row->gid) return "uid0" ;
+  if (row->uid < c->minuid) return "lowuid" ;
+  if (row->gid < c->mingid) return "lowgid" ;
+  return 0 ;
+}
+
  /* the home must exist; the next program starts in it */
 int auth_home (authconf const *c, authrow const *row)
 {
@@ -57,11 +68,13 @@ static int setvar (stralloc *sa, char const *name, char const *value, size_t len
   return stralloc_cats(sa, name) && stralloc_catb(sa, "=", 1) && stralloc_catb(sa, value, len) && stralloc_0(sa) ;
 }
 
- /* names we set, besides every MYSQMAIL_* that goes */
+ /* names we set, and what is for our database only and must not reach a
+    program that runs as the mailbox: MYSQMAIL_*, and the client
+    library's MYSQL_* and MARIADB_* (MYSQL_PWD is a password) */
 static int ours (char const *e)
 {
   static char const *const names[] = { "USER=", "HOME=", "SHELL=", "DOMAINNAME=", "EXTRA=", "userdb_uid=", "userdb_gid=", "AUTHORIZED=", 0 } ;
-  if (!strncmp(e, "MYSQMAIL_", 9)) return 1 ;
+  if (!strncmp(e, "MYSQMAIL_", 9) || !strncmp(e, "MYSQL_", 6) || !strncmp(e, "MARIADB_", 8)) return 1 ;
   for (unsigned int i = 0 ; names[i] ; i++) if (!strncmp(e, names[i], strlen(names[i]))) return 1 ;
   return 0 ;
 }
@@ -71,10 +84,20 @@ void auth_exec (authconf const *c, authreq const *r, authrow const *row, char co
   stralloc sa = STRALLOC_ZERO ;
   char fmt[UINT32_FMT] ;
   size_t n = 0, nvars = 0, i ;
-  if (!setvar(&sa, "USER", r->user.s, r->user.len)
-   || !setvar(&sa, "HOME", row->home, row->homelen)
+   /* the mailbox as stored, not as the client spelled it (BOB@Example.org) */
+  int asstored = row->localpartlen > 0 ;
+  char const *domain = asstored ? row->domain : r->domain ;
+  size_t domainlen = asstored ? row->domainlen : r->domainlen ;
+  if (asstored)
+  {
+    if (!stralloc_catb(&sa, "USER=", 5) || !stralloc_catb(&sa, row->localpart, row->localpartlen)
+     || (domainlen && (!stralloc_catb(&sa, "@", 1) || !stralloc_catb(&sa, domain, domainlen)))
+     || !stralloc_0(&sa)) goto err ;
+  }
+  else if (!setvar(&sa, "USER", r->user.s, r->user.len)) goto err ;
+  if (!setvar(&sa, "HOME", row->home, row->homelen)
    || !setvar(&sa, "SHELL", "/bin/false", 10)
-   || !setvar(&sa, "DOMAINNAME", r->domain, r->domainlen)) goto err ;
+   || !setvar(&sa, "DOMAINNAME", domain, domainlen)) goto err ;
   nvars = 4 ;
   if (c->dovecot)
   {

@@ -7,6 +7,7 @@
 #include <mysql.h>
 #include <skalibs/stralloc.h>
 #include "db.h"
+#include "password.h"
 #include "auth.h"
 
 #define MAXPARAMS 32
@@ -149,51 +150,100 @@ static int scan_active (char const *s, unsigned long len)
   return nonzero ;
 }
 
-int auth_lookup (char const *query, authreq const *r, authrow *row)
+static void field (MYSQL_BIND *b, char *buf, size_t len)
 {
-  MYSQL_BIND b[5] ;
+  b->buffer_type = MYSQL_TYPE_STRING ;
+  b->buffer = buf ;
+  b->buffer_length = len ;
+}
+
+ /* a string column, or 0 if it was NULL or did not fit */
+static int stored (char *buf, size_t size, unsigned long len, my_bool isnull, unsigned long *outlen)
+{
+  if (isnull || len >= size) { buf[0] = 0 ; *outlen = 0 ; return 0 ; }
+  buf[len] = 0 ;
+  *outlen = len ;
+  return 1 ;
+}
+
+static authrow scratch ;  /* each fetched row, before it is known to be the mailbox */
+
+ /* the fields of the mailbox's row, from scratch into row */
+static void take (authrow *row, unsigned int nf, char *const *f, unsigned long const *len, my_bool const *isnull, int truncated)
+{
+  memcpy(row->password, scratch.password, sizeof(row->password)) ;
+  memcpy(row->home, scratch.home, sizeof(row->home)) ;
+  row->passwordlen = isnull[0] ? 0 : len[0] ;
+  row->homelen = isnull[1] ? 0 : len[1] ;
+  row->ok = !truncated
+    && scan_u32(f[0], isnull[2] ? 0 : len[2], &row->uid)
+    && scan_u32(f[1], isnull[3] ? 0 : len[3], &row->gid) ;
+  if (row->passwordlen >= sizeof(row->password)) row->passwordlen = 0 ;
+  if (row->homelen >= sizeof(row->home)) row->homelen = 0 ;
+  row->password[row->passwordlen] = 0 ;
+  row->home[row->homelen] = 0 ;
+  row->active = nf < 5 ? 1 : !isnull[4] && len[4] <= 24 && scan_active(f[2], len[4]) ;
+   /* the name as stored, for USER; without it, the login as given */
+  row->localpartlen = row->domainlen = 0 ;
+  if (nf == 7)
+  {
+    memcpy(row->localpart, scratch.localpart, sizeof(row->localpart)) ;
+    memcpy(row->domain, scratch.domain, sizeof(row->domain)) ;
+    row->ok = stored(row->localpart, sizeof(row->localpart), len[5], isnull[5], &row->localpartlen)
+      & stored(row->domain, sizeof(row->domain), len[6], isnull[6], &row->domainlen)
+      & row->ok ;
+  }
+  row->found = 1 ;
+}
+
+ /* the mailbox's row, 1, or 0 if there is none; with 7 columns, rows
+    whose localpart is NULL are the sample of hashes for auth_decoy */
+int auth_lookup (char const *query, authreq const *r, authrow *row, authdecoy *d)
+{
+  MYSQL_BIND b[7] ;
   char uid[24], gid[24], act[24] ;
-  unsigned long len[5] = { 0, 0, 0, 0, 0 } ;
-  my_bool isnull[5] = { 0, 0, 0, 0, 0 }, err[5] = { 0, 0, 0, 0, 0 } ;
+  char *f[3] = { uid, gid, act } ;
+  unsigned long len[7] = { 0 } ;
+  my_bool isnull[7] = { 0 }, err[7] = { 0 } ;
   unsigned int nf ;
   int e, rc ;
   MYSQL_STMT *st = run(query, r, &e) ;
   if (!st) return e ;
   nf = mysql_stmt_field_count(st) ;
-  if (nf < 4 || nf > 5)
+  if (nf < 4 || nf == 6 || nf > 7)
   {
-    seterr("the query must return 4 or 5 columns: password, home, uid, gid [, active]", "") ;
+    seterr("the query must return 4, 5 or 7 columns: password, home, uid, gid [, active [, localpart, domain]]", "") ;
     mysql_stmt_close(st) ;
     return -2 ;
   }
   memset(b, 0, sizeof(b)) ;
-  b[0].buffer = row->password ; b[0].buffer_length = sizeof(row->password) - 1 ;
-  b[1].buffer = row->home ; b[1].buffer_length = sizeof(row->home) - 1 ;
-  b[2].buffer = uid ; b[2].buffer_length = sizeof(uid) ;
-  b[3].buffer = gid ; b[3].buffer_length = sizeof(gid) ;
-  b[4].buffer = act ; b[4].buffer_length = sizeof(act) ;
-  for (unsigned int i = 0 ; i < 5 ; i++)
+  field(b, scratch.password, sizeof(scratch.password) - 1) ;
+  field(b + 1, scratch.home, sizeof(scratch.home) - 1) ;
+  field(b + 2, uid, sizeof(uid)) ;
+  field(b + 3, gid, sizeof(gid)) ;
+  field(b + 4, act, sizeof(act)) ;
+  field(b + 5, scratch.localpart, sizeof(scratch.localpart) - 1) ;
+  field(b + 6, scratch.domain, sizeof(scratch.domain) - 1) ;
+  for (unsigned int i = 0 ; i < 7 ; i++)
   {
-    b[i].buffer_type = MYSQL_TYPE_STRING ;
     b[i].length = &len[i] ; b[i].is_null = &isnull[i] ; b[i].error = &err[i] ;
   }
+  row->found = 0 ;
   if (mysql_stmt_bind_result(st, b)) goto dberr ;
-  rc = mysql_stmt_fetch(st) ;
-  if (rc == MYSQL_NO_DATA) { mysql_stmt_close(st) ; return 0 ; }
-  if (rc == 1) goto dberr ;
-  row->passwordlen = isnull[0] ? 0 : len[0] ;
-  row->homelen = isnull[1] ? 0 : len[1] ;
-  row->ok = rc != MYSQL_DATA_TRUNCATED
-    && scan_u32(uid, isnull[2] ? 0 : len[2], &row->uid)
-    && scan_u32(gid, isnull[3] ? 0 : len[3], &row->gid) ;
-  if (row->passwordlen >= sizeof(row->password)) row->passwordlen = 0 ;
-  if (row->homelen >= sizeof(row->home)) row->homelen = 0 ;
-  row->password[row->passwordlen] = 0 ;
-  row->home[row->homelen] = 0 ;
-  row->active = nf < 5 ? 1 : !isnull[4] && len[4] <= sizeof(act) && scan_active(act, len[4]) ;
+  while ((rc = mysql_stmt_fetch(st)) != MYSQL_NO_DATA)
+  {
+    if (rc == 1) goto dberr ;
+    if (nf == 7 && isnull[5])
+    {
+      if (rc != MYSQL_DATA_TRUNCATED && !isnull[0]) auth_decoy_add(d, scratch.password, len[0]) ;
+    }
+    else if (!row->found) take(row, nf, f, len, isnull, rc == MYSQL_DATA_TRUNCATED) ;
+  }
+  password_wipe(scratch.password, sizeof(scratch.password)) ;
   mysql_stmt_close(st) ;
-  return 1 ;
+  return row->found ;
  dberr:
+  password_wipe(scratch.password, sizeof(scratch.password)) ;
   seterr(mysql_stmt_error(st), "") ;
   mysql_stmt_close(st) ;
   return -1 ;

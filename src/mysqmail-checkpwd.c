@@ -18,11 +18,13 @@
 static authconf conf ;
 static authreq req = AUTHREQ_ZERO ;
 static authrow row ;
+static authdecoy decoys ;
 
 static void wipe (void)
 {
   auth_request_wipe(&req) ;
   password_wipe(row.password, sizeof(row.password)) ;
+  auth_decoy_wipe(&decoys) ;
 }
 
 static void dietemp (char const *what, char const *why)
@@ -68,17 +70,20 @@ static int connect_tight (void)
 
 static void find (void)
 {
-  int r = auth_lookup(conf.query, &req, &row) ;
+  int r = auth_lookup(conf.query, &req, &row, &decoys) ;
   if (r == -2) { wipe() ; strerr_dief2x(AUTH_EXIT_CONFIG, "bad MYSQMAIL_AUTH_QUERY: ", auth_query_error()) ; }
   if (r == -1) dietemp("look the mailbox up", auth_query_error()) ;
   row.found = r ;
 }
 
  /* why the password does not open the mailbox, 0 if it does; a mailbox
-    that is not there costs a check of the dummy hash all the same */
+    that is not there costs a check all the same, of a stored hash of the
+    table's common scheme the query sampled (auth_decoy.c), or of the
+    dummy hash */
 static char const *verdict (void)
 {
-  int p = row.found && row.ok ? password_check(row.password, row.passwordlen, req.password, req.passwordlen) : PASSWORD_UNUSABLE ;
+  int usable = row.found ? row.ok : auth_decoy(&decoys, &row) ;
+  int p = usable ? password_check(row.password, row.passwordlen, req.password, req.passwordlen) : PASSWORD_UNUSABLE ;
    /* qmail-popup's APOP: the digest of timestamp and secret stands for the password */
   if (p == PASSWORD_MISMATCH && req.timestamplen && req.passwordlen == 32
    && password_apop(row.password, row.passwordlen, req.timestamp, req.timestamplen, req.password, req.passwordlen) == PASSWORD_MATCH)
@@ -92,16 +97,27 @@ static char const *verdict (void)
   return 0 ;
 }
 
- /* a login: lockout, lookup, password; failures counted */
+ /* the attempt is counted before the password is checked (auth_fail.c);
+    when it cannot be, the lockout would not hold: refused, exit 111,
+    unless MYSQMAIL_AUTH_FAIL_OPEN=1 */
+static int counted (void)
+{
+  int locked ;
+  if (auth_count(&conf, &req, &locked) >= 0) return locked ;
+  if (!conf.failopen) dietemp("count the attempt", db_error()) ;
+  strerr_warnwu("count the attempt (MYSQMAIL_AUTH_FAIL_OPEN=1: going on): ", db_error()) ;
+  return 0 ;
+}
+
+ /* a login: counted, lookup, password */
 static int authenticate (void)
 {
   char const *reason ;
-  int locked ;
-  if (!auth_locked(&conf, &req, &locked)) dietemp("read authfail", db_error()) ;
+  int locked = counted() ;
   if (!locked) find() ;
   reason = locked ? "locked" : verdict() ;
   if (!reason) return -1 ;
-  if (!auth_failed(&conf, &req)) strerr_warnwu("count the failure: ", db_error()) ;
+  if (!auth_failed(&conf)) strerr_warnwu("prune authfail: ", db_error()) ;
   return refuse(AUTH_EXIT_BAD, reason) ;
 }
 
@@ -132,7 +148,8 @@ int main (int argc, char const *const *argv)
   r = conf.lookup ? lookup() : authenticate() ;
   if (r >= 0) return r ;
   wipe() ;
-  if (!row.uid || !row.gid) return refuse(AUTH_EXIT_BAD, "uid0") ;
+  reason = auth_ids(&conf, &row) ;
+  if (reason) return refuse(AUTH_EXIT_BAD, reason) ;
   if (!auth_drop(&conf, &row)) { auth_log(0, &req, "setuid") ; strerr_diefu1sys(AUTH_EXIT_TEMP, "drop privileges") ; }
   if (!auth_home(&conf, &row)) return refuse(AUTH_EXIT_TEMP, "nohome") ;
   if (!conf.lookup)

@@ -5,8 +5,9 @@
 #include "password.h"
 
  /* yescrypt as Debian's passwd writes it (j9T), of a random string nobody
-    knows; MYSQMAIL_AUTH_DUMMY replaces it by a hash of the scheme and cost
-    the mailboxes really use */
+    knows: checked for unknown logins when the lookup brought no sample of
+    the table's own hashes (auth_decoy.c) and MYSQMAIL_AUTH_DUMMY names
+    none */
 char const password_dummy[] = "$y$j9T$Wk3vTq0H4m1ZxR8pLcN2e.$QZ6G8Yv0c3uHn1dJbE5xKpT7sM9wLrA2fC4iO8qU/tD" ;
 
 static int is_scheme_char (char c)

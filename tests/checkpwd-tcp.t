@@ -57,7 +57,9 @@ grep 'auth' "$T_TMP/tcpserver.err" | grep -q 'horse'; is $? 1 'no password in th
 # an unknown login is counted like any other: the answer never tells
 is "$(sql -e "SELECT kind, name, failures FROM authfail ORDER BY kind, name" | tr '\t' ' ')" 'ip 127.0.0.1 3
 login bob@example.org 2
-login nobody@example.org 1' 'failures counted per login (known or not) and per TCPREMOTEIP'
+login nobody@example.org 1
+pair bob@example.org 127.0.0.1 2
+pair nobody@example.org 127.0.0.1 1' 'failures counted per login (known or not), per TCPREMOTEIP and per both'
 login bob@example.org 'correct horse'
 is "$(var USER)" 'USER=bob@example.org' 'under the limits the good password still opens'
 # the good password started bob's count again: three more failures lock it

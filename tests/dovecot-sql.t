@@ -6,7 +6,7 @@
 # password format mysqmail-checkpwd takes (the hashes of
 # tests/fixtures/checkpwd, made by doveadm pw and crypt(3)) opens with its
 # password and not with another; an inactive mailbox, an empty password
-# and uid 0 do not open; the login is renamed to the mailbox as stored;
+# and a uid under 1000 (0, 42) do not open; the login is renamed to the mailbox as stored;
 # home, uid and gid come from the row.
 . "$(dirname "$0")/lib.sh"
 E2E_PORT_BASE=$((23000 + $$ % 30 * 1000))
@@ -22,7 +22,7 @@ esac
 F=$top/tests/fixtures/checkpwd
 grep -hv '^#' "$F/dovecot-hashes" "$F/crypt-hashes" > "$T_TMP/hashes"
 n=$(wc -l < "$T_TMP/hashes")
-plan $((n * 2 + 8))
+plan $((n * 2 + 9))
 export TZ=UTC
 E2E_TOP=$top E2E_BIN=$RBIN E2E=$T_TMP/e2e
 chmod 755 "$T_TMP"
@@ -46,6 +46,7 @@ done < "$T_TMP/hashes"
 box inactive '{PLAIN}secret' 0
 box nopassword ''
 box rootuid '{PLAIN}secret' 1 0
+box lowuid '{PLAIN}secret' 1 42
 
 e2e_dovecot_conf
 # a failed login waits auth_failure_delay, and anvil's penalty per remote
@@ -72,6 +73,7 @@ done < "$T_TMP/hashes"
 is "$(pop inactive@example.com secret 127.0.0.2)" 67 'an inactive mailbox does not open with its password'
 is "$(pop nopassword@example.com '' 127.0.0.3)" 67 'an empty stored password does not open with an empty one'
 is "$(pop rootuid@example.com secret 127.0.0.4)" 67 'a mailbox with uid 0 does not open'
+is "$(pop lowuid@example.com secret 127.0.0.5)" 67 'nor one with uid 42 (under 1000, as mysqmail-checkpwd)'
 
 pw1=$(head -n 1 "$T_TMP/hashes" | cut -f 1)
 is "$(pop P1@EXAMPLE.com "$pw1")" 0 'the login is case-insensitive, as the database compares'
