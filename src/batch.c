@@ -1,4 +1,5 @@
-/* batch.c: one transaction per batch, traffic, logins and cursor together.
+/* batch.c: one transaction per batch, traffic, logins and cursor together
+   (and the date of the newest line booked, MYSQMAIL_MAX_AGE's mark).
    The cursor row carries a random token per batch: a logger that loses its
    connection while COMMIT is under way reads the token back once it is
    connected again, and so knows whether the batch landed. A named lock per
@@ -90,7 +91,7 @@ static int read_cursor (position *pos, uint64_t *token)
   MYSQL_RES *r ;
   MYSQL_ROW row ;
   q.len = 0 ;
-  if (!db_catstr(&q, "SELECT position, token FROM `cursor` WHERE source = ")
+  if (!db_catstr(&q, "SELECT position, token, newest FROM `cursor` WHERE source = ")
    || !db_catquoted(&q, source, strlen(source))) nomem() ;
   if (!(r = db_select(q.s, q.len))) return 0 ;
   pos->kind = POSITION_NONE ;
@@ -102,6 +103,11 @@ static int read_cursor (position *pos, uint64_t *token)
     if (row[0] && !position_scan(row[0], lens[0], pos))
       strerr_warnw3x("ignoring the unreadable cursor position of source ", source, ": it covers no line") ;
     if (row[1]) uint64_scan(row[1], token) ;
+    if (row[2])
+    {
+      int64_t t ;
+      if (int64_scan(row[2], &t) && t > acct_newest) acct_newest = (time_t)t ;
+    }
   }
   mysql_free_result(r) ;
   return 1 ;
@@ -188,13 +194,18 @@ static int send_cursor (position const *pos, uint64_t token)
   char fmt[POSITION_FMT] ;
   size_t n = position_fmt(fmt, pos) ;
   q.len = 0 ;
-  if (!db_catstr(&q, "INSERT INTO `cursor` (source, position, updated, token) VALUES (")
+  char t[UINT64_FMT + 1] ;
+  size_t tn = int64_fmt(t, acct_newest) ;
+  if (!db_catstr(&q, "INSERT INTO `cursor` (source, position, updated, token, newest) VALUES (")
    || !db_catquoted(&q, source, strlen(source))
    || !stralloc_catb(&q, ",", 1)
    || !(n ? db_catquoted(&q, fmt, n) : db_catstr(&q, "NULL"))
    || !db_catstr(&q, ", NOW(), ")
    || !db_catu64(&q, token)
-   || !db_catstr(&q, ") ON DUPLICATE KEY UPDATE position = COALESCE(VALUES(position), position), updated = VALUES(updated), token = VALUES(token)")) nomem() ;
+   || !stralloc_catb(&q, ",", 1)
+   || !(acct_newest ? stralloc_catb(&q, t, tn) : db_catstr(&q, "NULL"))
+   || !db_catstr(&q, ") ON DUPLICATE KEY UPDATE position = COALESCE(VALUES(position), position), updated = VALUES(updated), token = VALUES(token),"
+       " newest = GREATEST(COALESCE(newest, VALUES(newest)), COALESCE(VALUES(newest), newest))")) nomem() ;
   return run() ;
 }
 

@@ -263,6 +263,7 @@ static void read_config (void)
   batch_init(src) ;
   addr_defaultdomain = addr_defaultdomain_env() ;
   yearref_config() ;
+  acct_bound_config() ;
   db_config() ;
 }
 

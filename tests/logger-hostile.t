@@ -2,7 +2,7 @@
 # logger-hostile.t: bad input never crashes a logger, never blocks its
 # batches, never reaches SQL unescaped; every line still goes out unchanged.
 . "$(dirname "$0")/lib.sh"
-plan 17
+plan 34
 export TZ=UTC
 L=$BIN/mysqmail-dovecot-logger
 . "$top/tests/dovecot-fixture.sh"
@@ -64,4 +64,72 @@ done
 is "$day_UTC" 2026-11-25 'TZ=UTC: 23:30 UTC is booked on the 25th'
 is "$day_Asia_Tokyo" 2026-11-26 'TZ=Asia/Tokyo: on the 26th'
 is "$day_America_New_York" 2026-11-25 'TZ=America/New_York: on the 25th'
+
+# Numbers: a forged or garbled number is refused for its line alone, and
+# nothing it could do to a sum blocks a batch (doc/security.md).
+C=$BIN/mysqmail-courier-logger
+# imap LOGIN TIME RCVD SENT: a Courier LOGOUT line as s6-socklog writes it
+imap() { printf 'mail.info: Nov 25 %s imapd: LOGOUT, user=%s, ip=[::ffff:192.0.2.7], headers=0, body=0, rcvd=%s, sent=%s, time=1\n' "$2" "$1" "$3" "$4"; }
+imaprow() { sql -e "SELECT CONCAT_WS(' ', bytes_in, bytes_out, logins) FROM traffic WHERE localpart = '$1'"; }
+
+fresh_db t_hostile_wrap
+{ imap ceo@victim.org 10:00:00 1 1000000; imap ceo@victim.org 10:00:01 1 18446744073709451616; imap bob@victim.org 10:00:02 5 7; } > "$T_TMP/wrap"
+$C < "$T_TMP/wrap" > /dev/null 2> "$T_TMP/err"; r=$?
+is "$r:$(imaprow ceo):$(imaprow bob)" '0:1 1000000 1:5 7 1' 'sent=1000000 and sent=18446744073709451616 in one batch: the second is refused, nothing wraps'
+grep -q 'warning: line not booked, for ceo@victim.org: bytes_out = 18446744073709451616, more than one event can mean' "$T_TMP/err"
+ok $? '... with a warning naming the mailbox, the column and the number'
+
+fresh_db t_hostile_poison
+sql -e "INSERT INTO traffic VALUES ('2026-11-25', 'imap', 'victim.org', 'ceo', 0, 18446744073709551605, 0, 0, 1)"
+mkdir "$T_TMP/plog"
+{ imap bob@victim.org 11:00:00 5 7; imap ceo@victim.org 11:00:01 1 18446744073709551615; imap bob@victim.org 11:00:02 5 7; imap ceo@victim.org 11:00:03 1 100; } |
+  label_lines '2026-11-25 11:00:00' > "$T_TMP/plog/current"
+MYSQMAIL_LOGDIR=$T_TMP/plog $C < /dev/null > /dev/null 2> "$T_TMP/err"; r=$?
+is "$r:$(imaprow ceo):$(imaprow bob)" '0:1 18446744073709551615 2:10 14 2' \
+  'sent=18446744073709551615 for a row near the top: refused; the genuine lines after it booked, the row stops at 2^64-1'
+MYSQMAIL_LOGDIR=$T_TMP/plog $C < /dev/null > /dev/null 2> "$T_TMP/err"; r=$?
+is "$r:$(imaprow ceo):$(imaprow bob)" '0:1 18446744073709551615 2:10 14 2' '... a restart on the same logdir: exit 0, nothing booked twice'
+
+fresh_db t_hostile_sum
+# 65537 transfers of 2^48 bytes in one batch: the 65536th would take the
+# sum past 2^64-1 in memory
+awk 'BEGIN { for (i = 0; i < 65537; i++) printf "mail.info: Nov 25 12:00:00 imapd: LOGOUT, user=big@victim.org, ip=[::1], headers=0, body=0, rcvd=0, sent=281474976710656, time=1\n" }' > "$T_TMP/sum"
+MYSQMAIL_FLUSH_MS=3600000 $C < "$T_TMP/sum" > /dev/null 2> "$T_TMP/err"; r=$?
+is "$r:$(imaprow big)" '0:0 18446462598732840960 65535' '65537 lines of 2^48 bytes in one batch: the two that would wrap the sum in memory are refused'
+is "$(grep -c 'take a sum past 2^64-1' "$T_TMP/err")" 2 '... each with a warning'
+
+fresh_db t_hostile_flood
+awk 'BEGIN { for (i = 0; i < 500; i++) printf "mail.info: Nov 25 12:00:00 imapd: LOGOUT, user=ceo@victim.org, ip=[::1], headers=0, body=0, rcvd=0, sent=99999999999999999999, time=1\n" }' > "$T_TMP/flood"
+imap bob@victim.org 12:00:01 5 7 >> "$T_TMP/flood"
+$C < "$T_TMP/flood" > /dev/null 2> "$T_TMP/err"; r=$?
+is "$r:$(imaprow ceo):$(imaprow bob)" '0::5 7 1' '500 lines with a number past 2^64: none booked, the next line is'
+[ "$(wc -l < "$T_TMP/err")" -le 10 ]; ok $? '... and at most 10 warnings a minute'
+
+# Dates: a line dated more than MYSQMAIL_MAX_AGE before the newest line its
+# source booked, or more than a day after what its stamp is dated against,
+# books nothing; the newest date is kept with the cursor.
+fresh_db t_hostile_backdate
+{ imap bob@victim.org 10:00:00 5 7
+  printf 'mail.info: Jan 15 10:00:00 imapd: LOGOUT, user=ceo@victim.org, ip=[::1], headers=0, body=0, rcvd=1, sent=5000000000, time=1\n'
+  imap bob@victim.org 10:00:02 5 7; } > "$T_TMP/back"
+$C < "$T_TMP/back" > /dev/null 2> "$T_TMP/err"; r=$?
+is "$r:$(traffic)" '0:2026-11-25 imap victim.org bob 10 14 0 0 2' 'a line stamped Jan 15 among Nov 25 lines: not booked in January'
+grep -q 'line not booked, for ceo@victim.org: 2026-01-15 10:00:00, more than MYSQMAIL_MAX_AGE=259200 s before 2026-11-25 10:00:00' "$T_TMP/err"
+ok $? '... with a warning that says when and why'
+is "$(sql -e "SELECT FROM_UNIXTIME(newest) FROM \`cursor\`" | TZ=UTC cat)" '2026-11-25 10:00:02' '... the newest date booked is kept with the cursor'
+printf 'mail.info: Nov 20 10:00:00 imapd: LOGOUT, user=ceo@victim.org, ip=[::1], headers=0, body=0, rcvd=1, sent=5, time=1\n' > "$T_TMP/back2"
+$C < "$T_TMP/back2" > /dev/null 2> "$T_TMP/err"; r=$?
+is "$r:$(imaprow ceo)" '0:' 'a new run: a Nov 20 line is still 5 days too old (its file read to the end: refused lines are not read again)'
+cat "$T_TMP/back2" | MYSQMAIL_MAX_AGE=2592000 $C > /dev/null 2> "$T_TMP/err"; r=$?
+is "$r:$(imaprow ceo)" '0:1 5 1' 'MYSQMAIL_MAX_AGE=2592000 (30 days): the same line on a pipe is booked'
+printf 'mail.info: 2026-11-27T10:00:00Z imapd: LOGOUT, user=ceo@victim.org, ip=[::1], headers=0, body=0, rcvd=1, sent=5, time=1\n' > "$T_TMP/ahead"
+imap bob@victim.org 10:00:03 5 7 >> "$T_TMP/ahead"
+$C < "$T_TMP/ahead" > /dev/null 2> "$T_TMP/err"; r=$?
+is "$r:$(imaprow ceo):$(imaprow bob)" '0:1 5 1:15 21 3' 'a line dated two days after its reference: refused, the next one booked'
+grep -q 'for ceo@victim.org: 2026-11-27 10:00:00, more than a day after 2026-11-25 23:59:59' "$T_TMP/err"
+ok $? '... with a warning'
+is "$(sql -e "SELECT FROM_UNIXTIME(newest) FROM \`cursor\`")" '2026-11-25 10:00:03' '... and it did not move the newest date'
+is "$(MYSQMAIL_MAX_AGE=86400 $C < /dev/null 2>&1; echo $?)" \
+  'mysqmail-courier-logger: fatal: invalid MYSQMAIL_MAX_AGE: 86400 (want seconds, 172800 to 4294967295)
+100' 'MYSQMAIL_MAX_AGE below two days: exit 100'
 done_testing
