@@ -2,7 +2,11 @@
 # logger-hostile.t: bad input never crashes a logger, never blocks its
 # batches, never reaches SQL unescaped; every line still goes out unchanged.
 . "$(dirname "$0")/lib.sh"
-plan 34
+if [ "$(id -u)" = 0 ] && command -v s6-socklog > /dev/null && command -v setpriv > /dev/null && command -v logger > /dev/null; then
+  plan 40; SOCKLOG=1
+else
+  plan 34; SOCKLOG=; diag 'the syslog cases need root, s6-socklog, setpriv and logger: skipped'
+fi
 export TZ=UTC
 L=$BIN/mysqmail-dovecot-logger
 . "$top/tests/dovecot-fixture.sh"
@@ -132,4 +136,51 @@ is "$(sql -e "SELECT FROM_UNIXTIME(newest) FROM \`cursor\`")" '2026-11-25 10:00:
 is "$(MYSQMAIL_MAX_AGE=86400 $C < /dev/null 2>&1; echo $?)" \
   'mysqmail-courier-logger: fatal: invalid MYSQMAIL_MAX_AGE: 86400 (want seconds, 172800 to 4294967295)
 100' 'MYSQMAIL_MAX_AGE below two days: exit 100'
+
+# Syslog: s6-socklog on a socket uid 5002 can reach, as /dev/log is, then
+# service/socklog/run's own default. The logger runs with a clean
+# environment, as under a supervisor (no MYSQMAIL_YEAR_REF).
+[ -n "$SOCKLOG" ] || done_testing
+as5002() { setpriv --reuid=5002 --regid=5002 --clear-groups "$@"; }
+# dgram SOCKET TEXT: one raw datagram, its header as the sender wrote it
+dgram() { as5002 perl -MSocket -e 'socket(S, PF_UNIX, SOCK_DGRAM, 0) or exit 1; send(S, $ARGV[1], 0, pack_sockaddr_un($ARGV[0])) or exit 1' "$1" "$2"; }
+# socklog DIR: s6-socklog on DIR/log (run as $SL_RUN says) into the
+# Courier logger -t; socklog_stop ends both and waits for the commit
+socklog() {
+  rm -f "$T_TMP/fifo"; mkfifo "$T_TMP/fifo"
+  ( eval "exec $SL_RUN" > "$T_TMP/fifo" ) & slpid=$!
+  env -u MYSQMAIL_YEAR_REF $C -t < "$T_TMP/fifo" > /dev/null 2> "$T_TMP/slerr" & lpid=$!
+  wait_for test -S "$1/log"
+}
+socklog_stop() { sleep 1; kill $slpid; wait $slpid; wait $lpid; }
+logout() { printf 'LOGOUT, user=%s, ip=[::ffff:192.0.2.7], headers=0, body=0, rcvd=%s, sent=%s, time=1' "$1" "$2" "$3"; }
+
+chmod 711 "$T_TMP"
+mkdir -m 755 "$T_TMP/open"
+fresh_db t_hostile_syslog
+SL_RUN="s6-socklog -x $T_TMP/open/log" socklog "$T_TMP/open"
+logger -u "$T_TMP/open/log" -t imapd -- "$(logout bob@victim.org 5 7)"
+sleep 0.5
+as5002 logger -u "$T_TMP/open/log" -t imapd -- "$(logout ceo@victim.org 1 5000000000)"
+dgram "$T_TMP/open/log" "<14>Jan 15 10:00:00 imapd: $(logout ceo@victim.org 1 7000000000)"
+as5002 logger -u "$T_TMP/open/log" -t imapd -- "$(logout ceo@victim.org 1 18446744073709551615)"
+logger -u "$T_TMP/open/log" -t imapd -- "$(logout bob@victim.org 5 7)"
+socklog_stop
+is "$(imaprow ceo)" '1 5000000000 1' 'a socket every user can write: uid 5002'"'"'s forged LOGOUT is booked, nothing tells it apart (doc/security.md)'
+is "$(sql -e 'SELECT COUNT(*) FROM traffic WHERE day < CURDATE() - INTERVAL 3 DAY')" 0 '... its datagram stamped Jan 15 is not booked in January'
+grep -q 'for ceo@victim.org: 20[0-9-]* 10:00:00, more than MYSQMAIL_MAX_AGE' "$T_TMP/slerr" &&
+grep -q 'for ceo@victim.org: bytes_out = 18446744073709551615' "$T_TMP/slerr"
+ok $? '... it and sent=18446744073709551615 are refused with a warning each'
+is "$(imaprow bob)" '10 14 2' '... and the genuine lines before and after them are booked'
+
+# the service directory's default: a socket in a 0710 directory of root's
+fresh_db t_hostile_socklog_svc
+cp -R "$top/service/socklog" "$T_TMP/svc"
+echo "$T_TMP/private/log" > "$T_TMP/svc/env/SOCKLOG_SOCKET"
+SL_RUN="sh -c 'cd $T_TMP/svc && exec ./run'" socklog "$T_TMP/private"
+as5002 logger -u "$T_TMP/private/log" -t imapd -- "$(logout ceo@victim.org 1 5000000000)"
+logger -u "$T_TMP/private/log" -t imapd -- "$(logout bob@victim.org 5 7)"
+socklog_stop
+is "$(stat -c %a:%U "$T_TMP/private")" 710:root 'service/socklog/run: the socket'"'"'s directory is 0710, root'"'"'s'
+is "$(imaprow ceo):$(imaprow bob)" ':5 7 1' '... uid 5002 cannot reach it, root (the daemon) can'
 done_testing
