@@ -41,7 +41,9 @@ void acct_bound_config (void)
     strerr_dief3x(100, "invalid MYSQMAIL_MAX_AGE: ", x, " (want seconds, 172800 to 4294967295)") ;
 }
 
- /* a mailbox for a warning line: control bytes would forge log lines */
+ /* a mailbox for a warning line: control bytes would forge log lines.
+    C1 characters (UTF-8 c2 80 to c2 9f) lose their first byte to \xc2,
+    and are no control character any more. */
 static void showname (char *buf, size_t max, addr const *a)
 {
   static char const hex[] = "0123456789abcdef" ;
@@ -53,7 +55,7 @@ static void showname (char *buf, size_t max, addr const *a)
     for (i = 0 ; i < len && w + 5 < max ; i++)
     {
       unsigned char c = part[i] ;
-      if (c < 0x20 || c == 0x7f || c == '\\')
+      if (c < 0x20 || c == 0x7f || c == '\\' || (c == 0xc2 && i + 1 < len && (unsigned char)part[i+1] < 0xa0))
       {
         buf[w++] = '\\' ; buf[w++] = 'x' ; buf[w++] = hex[c >> 4] ; buf[w++] = hex[c & 15] ;
       }
