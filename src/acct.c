@@ -52,7 +52,6 @@ int acct_add (logline const *l, unsigned int service, char const *login, size_t 
   addr a ;
   size_t keylen ;
   uint32_t n ;
-  int isnew ;
   counts *p ;
   if (!addr_parse(&a, login, loginlen, addr_defaultdomain) || !addr_hosted(&a)) return 0 ;
   if (acct_replay) return 1 ;
@@ -60,11 +59,15 @@ int acct_add (logline const *l, unsigned int service, char const *login, size_t 
   memcpy(key, today.str, 10) ;
   key[10] = (char)service ;
   keylen = 11 + mailboxkey(key + 11, &a) ;
+   /* checked before a new row is made: a refused line leaves none */
   n = keytab_find(&rows, key, keylen) ;
   if (!acct_bound_counts(n == KEYTAB_NONE ? &zero : genalloc_s(counts, &rowcounts) + n, c, &a)) return 0 ;
-  n = keytab_get(&rows, key, keylen, &isnew) ;
-  if (n == KEYTAB_NONE) nomem() ;
-  if (isnew && !genalloc_append(counts, &rowcounts, &zero)) nomem() ;
+  if (n == KEYTAB_NONE)
+  {
+    int isnew ;
+    n = keytab_get(&rows, key, keylen, &isnew) ;
+    if (n == KEYTAB_NONE || !genalloc_append(counts, &rowcounts, &zero)) nomem() ;
+  }
   p = genalloc_s(counts, &rowcounts) + n ;
   counts_add(p, c) ;
   acct_bound_booked(l->when) ;
