@@ -3,9 +3,9 @@
 # batches, never reaches SQL unescaped; every line still goes out unchanged.
 . "$(dirname "$0")/lib.sh"
 if [ "$(id -u)" = 0 ] && command -v s6-socklog > /dev/null && command -v setpriv > /dev/null && command -v logger > /dev/null; then
-  plan 40; SOCKLOG=1
+  plan 42; SOCKLOG=1
 else
-  plan 34; SOCKLOG=; diag 'the syslog cases need root, s6-socklog, setpriv and logger: skipped'
+  plan 36; SOCKLOG=; diag 'the syslog cases need root, s6-socklog, setpriv and logger: skipped'
 fi
 export TZ=UTC
 L=$BIN/mysqmail-dovecot-logger
@@ -133,6 +133,14 @@ is "$r:$(imaprow ceo):$(imaprow bob)" '0:1 5 1:15 21 3' 'a line dated two days a
 grep -q 'for ceo@victim.org: 2026-11-27 10:00:00, more than a day after 2026-11-25 23:59:59' "$T_TMP/err"
 ok $? '... with a warning'
 is "$(sql -e "SELECT FROM_UNIXTIME(newest) FROM \`cursor\`")" '2026-11-25 10:00:03' '... and it did not move the newest date'
+# last_login only moves forward: a login from the future would freeze it
+fresh_db t_hostile_login
+sql -e "INSERT INTO mailbox (domain, localpart) VALUES ('victim.org', 'ceo')"
+printf 'mail.info: 2027-06-01T10:00:00Z pop3d: LOGIN, user=ceo@victim.org, ip=[::ffff:192.0.2.9], port=[1]\n' > "$T_TMP/flogin"
+$C < "$T_TMP/flogin" > /dev/null 2> "$T_TMP/err"; r=$?
+is "$r:$(sql -e "SELECT IFNULL(last_login, 'none') FROM mailbox")" '0:none' 'a LOGIN dated 2027 is not recorded as the last login'
+printf 'mail.info: Nov 25 10:00:00 pop3d: LOGIN, user=ceo@victim.org, ip=[::ffff:192.0.2.9], port=[1]\n' | $C > /dev/null 2>&1
+is "$(sql -e "SELECT last_login FROM mailbox")" '2026-11-25 10:00:00' '... so the genuine one after it is'
 is "$(MYSQMAIL_MAX_AGE=86400 $C < /dev/null 2>&1; echo $?)" \
   'mysqmail-courier-logger: fatal: invalid MYSQMAIL_MAX_AGE: 86400 (want seconds, 172800 to 4294967295)
 100' 'MYSQMAIL_MAX_AGE below two days: exit 100'
