@@ -1,6 +1,9 @@
 #!/bin/sh
 # logger-hostile.t: bad input never crashes a logger, never blocks its
 # batches, never reaches SQL unescaped; every line still goes out unchanged.
+# Forged input (doc/security.md): numbers past one event or past 2^64,
+# dates outside MYSQMAIL_MAX_AGE or a day ahead are refused for their line
+# alone; as root, lines forged by uid 5002 through s6-socklog.
 . "$(dirname "$0")/lib.sh"
 if [ "$(id -u)" = 0 ] && command -v s6-socklog > /dev/null && command -v setpriv > /dev/null && command -v logger > /dev/null; then
   plan 42; SOCKLOG=1
