@@ -115,6 +115,7 @@ int acct_full (void)
 
 void acct_reset (void)
 {
+  acct_refused = 0 ;      /* committed with the batch */
   keytab_reset(&rows) ;
   genalloc_setlen(counts, &rowcounts, 0) ;
   keytab_reset(&logins) ;

@@ -22,6 +22,7 @@
 #define WARN_WINDOW 60
 
 time_t acct_newest = 0 ;
+uint64_t acct_refused = 0 ;
 static uint32_t maxage = MAXAGE_DEFAULT ;
 static uint64_t refused = 0 ;
 static uint64_t unsaid = 0 ;
@@ -74,6 +75,7 @@ static int speak (void)
 {
   time_t now = time(0) ;
   refused++ ;
+  acct_refused++ ;
   if (now >= window + WARN_WINDOW) { window = now ; said = 0 ; }
   if (said >= WARN_MAX) { unsaid++ ; return 0 ; }
   said++ ;

@@ -91,7 +91,8 @@ static int read_cursor (position *pos, uint64_t *token)
   MYSQL_RES *r ;
   MYSQL_ROW row ;
   q.len = 0 ;
-  if (!db_catstr(&q, "SELECT position, token, newest FROM `cursor` WHERE source = ")
+   /* refused is read to learn at start that the schema is older */
+  if (!db_catstr(&q, "SELECT position, token, newest, refused FROM `cursor` WHERE source = ")
    || !db_catquoted(&q, source, strlen(source))) nomem() ;
   if (!(r = db_select(q.s, q.len))) return 0 ;
   pos->kind = POSITION_NONE ;
@@ -124,7 +125,8 @@ int batch_open (void)
   if (!db_query(iso, sizeof(iso) - 1) || !lock_source()) goto fail ;
   if (!read_cursor(&pos, &token))
   {
-    if (db_errno() == 1146) strerr_dief2x(100, "the mysqmail tables are missing: load sql/mysqmail.sql: ", db_error()) ;
+    if (db_errno() == 1146 || db_errno() == 1054)
+      strerr_dief2x(100, "the mysqmail tables are missing or older than this logger: load sql/mysqmail.sql: ", db_error()) ;
     goto fail ;
   }
   if (!load_domains()) goto fail ;
@@ -196,7 +198,7 @@ static int send_cursor (position const *pos, uint64_t token)
   q.len = 0 ;
   char t[UINT64_FMT + 1] ;
   size_t tn = int64_fmt(t, acct_newest) ;
-  if (!db_catstr(&q, "INSERT INTO `cursor` (source, position, updated, token, newest) VALUES (")
+  if (!db_catstr(&q, "INSERT INTO `cursor` (source, position, updated, token, newest, refused) VALUES (")
    || !db_catquoted(&q, source, strlen(source))
    || !stralloc_catb(&q, ",", 1)
    || !(n ? db_catquoted(&q, fmt, n) : db_catstr(&q, "NULL"))
@@ -204,7 +206,9 @@ static int send_cursor (position const *pos, uint64_t token)
    || !db_catu64(&q, token)
    || !stralloc_catb(&q, ",", 1)
    || !(acct_newest ? stralloc_catb(&q, t, tn) : db_catstr(&q, "NULL"))
-   || !db_catstr(&q, ") ON DUPLICATE KEY UPDATE position = COALESCE(VALUES(position), position), updated = VALUES(updated), token = VALUES(token),"
+   || !stralloc_catb(&q, ",", 1)
+   || !db_catu64(&q, acct_refused)
+   || !db_catstr(&q, ") ON DUPLICATE KEY UPDATE refused = refused + VALUES(refused), position = COALESCE(VALUES(position), position), updated = VALUES(updated), token = VALUES(token),"
        " newest = GREATEST(COALESCE(newest, VALUES(newest)), COALESCE(VALUES(newest), newest))")) nomem() ;
   return run() ;
 }
@@ -248,7 +252,7 @@ static int attempt (void *ctx)
   if (!db)
   {
     if (!batch_open()) return DB_TRY_STOP ;
-    if (!acct_n() && !acct_logins_n() && !position_after(&batch_cursor, pos)) return DB_TRY_DONE ;
+    if (!acct_n() && !acct_logins_n() && !acct_refused && !position_after(&batch_cursor, pos)) return DB_TRY_DONE ;
   }
   if (try_commit(pos)) return DB_TRY_DONE ;
   return pending_token ? DB_TRY_AGAIN : DB_TRY_FAILED ;

@@ -6,9 +6,9 @@
 # alone; as root, lines forged by uid 5002 through s6-socklog.
 . "$(dirname "$0")/lib.sh"
 if [ "$(id -u)" = 0 ] && command -v s6-socklog > /dev/null && command -v setpriv > /dev/null && command -v logger > /dev/null; then
-  plan 42; SOCKLOG=1
+  plan 45; SOCKLOG=1
 else
-  plan 36; SOCKLOG=; diag 'the syslog cases need root, s6-socklog, setpriv and logger: skipped'
+  plan 39; SOCKLOG=; diag 'the syslog cases need root, s6-socklog, setpriv and logger: skipped'
 fi
 export TZ=UTC
 L=$BIN/mysqmail-dovecot-logger
@@ -106,11 +106,18 @@ is "$r:$(imaprow big)" '0:0 18446462598732840960 65535' '65537 lines of 2^48 byt
 is "$(grep -c 'take a sum past 2^64-1' "$T_TMP/err")" 2 '... each with a warning'
 
 fresh_db t_hostile_flood
-awk 'BEGIN { for (i = 0; i < 500; i++) printf "mail.info: Nov 25 12:00:00 imapd: LOGOUT, user=ceo@victim.org, ip=[::1], headers=0, body=0, rcvd=0, sent=99999999999999999999, time=1\n" }' > "$T_TMP/flood"
+awk 'BEGIN { for (i = 0; i < 500; i++) printf "mail.info: Nov 25 12:00:00 imapd: LOGOUT, user=ceo@victim.org, ip=[::1], headers=0, body=0, rcvd=0, sent=18446744073709551615, time=1\n" }' > "$T_TMP/flood"
 imap bob@victim.org 12:00:01 5 7 >> "$T_TMP/flood"
 $C < "$T_TMP/flood" > /dev/null 2> "$T_TMP/err"; r=$?
-is "$r:$(imaprow ceo):$(imaprow bob)" '0::5 7 1' '500 lines with a number past 2^64: none booked, the next line is'
+is "$r:$(imaprow ceo):$(imaprow bob)" '0::5 7 1' '500 lines with sent=2^64-1: none booked, the next line is'
 [ "$(wc -l < "$T_TMP/err")" -le 10 ]; ok $? '... and at most 10 warnings a minute'
+is "$(sql -e 'SELECT refused FROM `cursor`')" 500 '... all 500 counted in the cursor row'
+$C < "$T_TMP/flood" > /dev/null 2>&1
+is "$(sql -e 'SELECT refused FROM `cursor`')" 500 '... once: the same file again refuses nothing more'
+sql -e 'ALTER TABLE `cursor` DROP COLUMN refused'
+$C < /dev/null > /dev/null 2> "$T_TMP/err"
+is "$?:$(cut -d: -f1-3 "$T_TMP/err")" '100:mysqmail-courier-logger: fatal: the mysqmail tables are missing or older than this logger' 'a cursor table older than the logger: exit 100, load the schema'
+sql < "$top/sql/mysqmail.sql"
 
 # Dates: a line dated more than MYSQMAIL_MAX_AGE before the newest line its
 # source booked, or more than a day after what its stamp is dated against,
