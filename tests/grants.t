@@ -14,7 +14,7 @@ sql -e "DROP TABLE \`cursor\`; CREATE TABLE \`cursor\` (source VARCHAR(128) CHAR
   position VARCHAR(64) CHARACTER SET ascii NULL, updated DATETIME NULL, token BIGINT UNSIGNED NOT NULL DEFAULT 0) ENGINE=InnoDB;
   INSERT INTO \`cursor\` VALUES ('old', '@400000006925f2a000000000', NULL, 42)"
 sql < "$top/sql/mysqmail.sql" && sql < "$top/sql/mysqmail.sql"; ok $? 'mysqmail.sql loads twice over a cursor table without newest'
-is "$(sql -e "SELECT source, position, token, IFNULL(newest, 'none') FROM \`cursor\`" | tr '\t' ' ')" 'old @400000006925f2a000000000 42 none' '... which gains the column and keeps its row'
+is "$(sql -e "SELECT source, position, token, IFNULL(newest, 'none'), refused FROM \`cursor\`" | tr '\t' ' ')" 'old @400000006925f2a000000000 42 none 0' '... which gains newest and refused and keeps its row'
 fresh_db t_grants
 sql < "$top/sql/grants.sql"
 for r in logger auth meter report; do
