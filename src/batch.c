@@ -1,5 +1,6 @@
 /* batch.c: one transaction per batch, traffic, logins and cursor together
-   (and the date of the newest line booked, MYSQMAIL_MAX_AGE's mark).
+   (with the date of the newest line booked, MYSQMAIL_MAX_AGE's mark, and
+   the count of lines refused).
    The cursor row carries a random token per batch: a logger that loses its
    connection while COMMIT is under way reads the token back once it is
    connected again, and so knows whether the batch landed. A named lock per
@@ -194,10 +195,10 @@ static int send_logins (void)
 static int send_cursor (position const *pos, uint64_t token)
 {
   char fmt[POSITION_FMT] ;
+  char t[UINT64_FMT + 1] ;          /* a sign and the digits */
   size_t n = position_fmt(fmt, pos) ;
-  q.len = 0 ;
-  char t[UINT64_FMT + 1] ;
   size_t tn = int64_fmt(t, acct_newest) ;
+  q.len = 0 ;
   if (!db_catstr(&q, "INSERT INTO `cursor` (source, position, updated, token, newest, refused) VALUES (")
    || !db_catquoted(&q, source, strlen(source))
    || !stralloc_catb(&q, ",", 1)
