@@ -7,7 +7,8 @@
 --     SET DEFAULT ROLE mysqmail_logger FOR 'mysqmail-logger'@'localhost';
 -- Safe to load twice.
 
--- the loggers: add to traffic, move their cursor, read the hosted domains,
+-- the loggers: add to traffic, move their cursor (position, token and the
+-- newest date booked, which MYSQMAIL_MAX_AGE counts back from), read the hosted domains,
 -- record last logins of mailboxes that exist. Nothing else: no password,
 -- no DELETE, no other table.
 CREATE ROLE IF NOT EXISTS mysqmail_logger;

@@ -39,13 +39,33 @@ CREATE TABLE IF NOT EXISTS domain (
 -- One row per input: the position of the last applied line, committed in
 -- the same transaction as the traffic it caused. token identifies the last
 -- batch, so that a logger that lost its connection during COMMIT can tell
--- whether that batch landed.
+-- whether that batch landed. newest is the date (Unix time) of the newest
+-- line the source booked: a line dated more than MYSQMAIL_MAX_AGE before
+-- it is refused, across restarts too. NULL (or a lower value) lets older
+-- lines in again. refused counts the lines the source refused to book (a
+-- number or a date out of bounds: doc/security.md), once each.
 CREATE TABLE IF NOT EXISTS `cursor` (
   source VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
   position VARCHAR(64) CHARACTER SET ascii NULL,
   updated DATETIME NULL,
-  token BIGINT UNSIGNED NOT NULL DEFAULT 0
+  token BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  newest BIGINT NULL,
+  refused BIGINT UNSIGNED NOT NULL DEFAULT 0
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- newest and refused, for a cursor table made before them; the rows are
+-- kept (MariaDB and MySQL alike: MySQL has no ADD COLUMN IF NOT EXISTS)
+SET @mysqmail_ddl = IF(EXISTS (SELECT 1 FROM information_schema.COLUMNS
+    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'cursor' AND COLUMN_NAME = 'newest'),
+  'DO 0', 'ALTER TABLE `cursor` ADD COLUMN newest BIGINT NULL');
+PREPARE mysqmail_ddl FROM @mysqmail_ddl;
+EXECUTE mysqmail_ddl;
+SET @mysqmail_ddl = IF(EXISTS (SELECT 1 FROM information_schema.COLUMNS
+    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'cursor' AND COLUMN_NAME = 'refused'),
+  'DO 0', 'ALTER TABLE `cursor` ADD COLUMN refused BIGINT UNSIGNED NOT NULL DEFAULT 0');
+PREPARE mysqmail_ddl FROM @mysqmail_ddl;
+EXECUTE mysqmail_ddl;
+DEALLOCATE PREPARE mysqmail_ddl;
 
 -- mysqmail-meter: one row per booked session, written in the same
 -- transaction as its traffic, so that a session is never booked twice (a

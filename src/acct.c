@@ -47,26 +47,30 @@ static size_t mailboxkey (char *key, addr const *a)
 
 int acct_add (logline const *l, unsigned int service, char const *login, size_t loginlen, counts const *c)
 {
+  static counts const zero = COUNTS_ZERO ;
   char key[11 + sizeof(((addr *)0)->domain) + sizeof(((addr *)0)->local)] ;
   addr a ;
+  size_t keylen ;
   uint32_t n ;
-  int isnew ;
   counts *p ;
   if (!addr_parse(&a, login, loginlen, addr_defaultdomain) || !addr_hosted(&a)) return 0 ;
   if (acct_replay) return 1 ;
-  if (!localday_get(&today, l->when)) return 0 ;
+  if (!acct_bound_when(l, &a) || !localday_get(&today, l->when)) return 0 ;
   memcpy(key, today.str, 10) ;
   key[10] = (char)service ;
-  n = 11 + mailboxkey(key + 11, &a) ;
-  n = keytab_get(&rows, key, n, &isnew) ;
-  if (n == KEYTAB_NONE) nomem() ;
-  if (isnew)
+  keylen = 11 + mailboxkey(key + 11, &a) ;
+   /* checked before a new row is made: a refused line leaves none */
+  n = keytab_find(&rows, key, keylen) ;
+  if (!acct_bound_counts(n == KEYTAB_NONE ? &zero : genalloc_s(counts, &rowcounts) + n, c, &a)) return 0 ;
+  if (n == KEYTAB_NONE)
   {
-    counts z = COUNTS_ZERO ;
-    if (!genalloc_append(counts, &rowcounts, &z)) nomem() ;
+    int isnew ;
+    n = keytab_get(&rows, key, keylen, &isnew) ;
+    if (n == KEYTAB_NONE || !genalloc_append(counts, &rowcounts, &zero)) nomem() ;
   }
   p = genalloc_s(counts, &rowcounts) + n ;
   counts_add(p, c) ;
+  acct_bound_booked(l->when) ;
   return 1 ;
 }
 
@@ -79,6 +83,8 @@ int acct_login (logline const *l, unsigned int service, char const *login, size_
   logininfo *p ;
   if (!addr_parse(&a, login, loginlen, addr_defaultdomain) || !addr_hosted(&a)) return 0 ;
   if (acct_replay) return 1 ;
+  if (!acct_bound_when(l, &a)) return 0 ;
+  acct_bound_booked(l->when) ;
   n = keytab_get(&logins, key, mailboxkey(key, &a), &isnew) ;
   if (n == KEYTAB_NONE) nomem() ;
   if (isnew)
@@ -109,6 +115,7 @@ int acct_full (void)
 
 void acct_reset (void)
 {
+  acct_refused = 0 ;      /* committed with the batch */
   keytab_reset(&rows) ;
   genalloc_setlen(counts, &rowcounts, 0) ;
   keytab_reset(&logins) ;

@@ -36,4 +36,13 @@ struct acct_loginrow_s
 } ;
 extern void acct_loginrow_get (uint32_t, acct_loginrow *) ;
 
+
+ /* acct_bound.c: what is refused, whoever wrote the line */
+extern time_t acct_newest ;    /* the newest line this source booked, 0: none yet */
+extern uint64_t acct_refused ; /* lines refused since the last commit */
+extern void acct_bound_config (void) ;                    /* MYSQMAIL_MAX_AGE */
+extern int acct_bound_when (logline const *, addr const *) ;
+extern int acct_bound_counts (counts const *, counts const *, addr const *) ;
+extern void acct_bound_booked (time_t) ;
+
 #endif

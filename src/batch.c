@@ -1,4 +1,6 @@
-/* batch.c: one transaction per batch, traffic, logins and cursor together.
+/* batch.c: one transaction per batch, traffic, logins and cursor together
+   (with the date of the newest line booked, MYSQMAIL_MAX_AGE's mark, and
+   the count of lines refused).
    The cursor row carries a random token per batch: a logger that loses its
    connection while COMMIT is under way reads the token back once it is
    connected again, and so knows whether the batch landed. A named lock per
@@ -90,7 +92,8 @@ static int read_cursor (position *pos, uint64_t *token)
   MYSQL_RES *r ;
   MYSQL_ROW row ;
   q.len = 0 ;
-  if (!db_catstr(&q, "SELECT position, token FROM `cursor` WHERE source = ")
+   /* refused is read to learn at start that the schema is older */
+  if (!db_catstr(&q, "SELECT position, token, newest, refused FROM `cursor` WHERE source = ")
    || !db_catquoted(&q, source, strlen(source))) nomem() ;
   if (!(r = db_select(q.s, q.len))) return 0 ;
   pos->kind = POSITION_NONE ;
@@ -102,6 +105,11 @@ static int read_cursor (position *pos, uint64_t *token)
     if (row[0] && !position_scan(row[0], lens[0], pos))
       strerr_warnw3x("ignoring the unreadable cursor position of source ", source, ": it covers no line") ;
     if (row[1]) uint64_scan(row[1], token) ;
+    if (row[2])
+    {
+      int64_t t ;
+      if (int64_scan(row[2], &t) && t > acct_newest) acct_newest = (time_t)t ;
+    }
   }
   mysql_free_result(r) ;
   return 1 ;
@@ -118,7 +126,8 @@ int batch_open (void)
   if (!db_query(iso, sizeof(iso) - 1) || !lock_source()) goto fail ;
   if (!read_cursor(&pos, &token))
   {
-    if (db_errno() == 1146) strerr_dief2x(100, "the mysqmail tables are missing: load sql/mysqmail.sql: ", db_error()) ;
+    if (db_errno() == 1146 || db_errno() == 1054)
+      strerr_dief2x(100, "the mysqmail tables are missing or older than this logger: load sql/mysqmail.sql: ", db_error()) ;
     goto fail ;
   }
   if (!load_domains()) goto fail ;
@@ -186,15 +195,22 @@ static int send_logins (void)
 static int send_cursor (position const *pos, uint64_t token)
 {
   char fmt[POSITION_FMT] ;
+  char t[UINT64_FMT + 1] ;          /* a sign and the digits */
   size_t n = position_fmt(fmt, pos) ;
+  size_t tn = int64_fmt(t, acct_newest) ;
   q.len = 0 ;
-  if (!db_catstr(&q, "INSERT INTO `cursor` (source, position, updated, token) VALUES (")
+  if (!db_catstr(&q, "INSERT INTO `cursor` (source, position, updated, token, newest, refused) VALUES (")
    || !db_catquoted(&q, source, strlen(source))
    || !stralloc_catb(&q, ",", 1)
    || !(n ? db_catquoted(&q, fmt, n) : db_catstr(&q, "NULL"))
    || !db_catstr(&q, ", NOW(), ")
    || !db_catu64(&q, token)
-   || !db_catstr(&q, ") ON DUPLICATE KEY UPDATE position = COALESCE(VALUES(position), position), updated = VALUES(updated), token = VALUES(token)")) nomem() ;
+   || !stralloc_catb(&q, ",", 1)
+   || !(acct_newest ? stralloc_catb(&q, t, tn) : db_catstr(&q, "NULL"))
+   || !stralloc_catb(&q, ",", 1)
+   || !db_catu64(&q, acct_refused)
+   || !db_catstr(&q, ") ON DUPLICATE KEY UPDATE refused = refused + VALUES(refused), position = COALESCE(VALUES(position), position), updated = VALUES(updated), token = VALUES(token),"
+       " newest = GREATEST(COALESCE(newest, VALUES(newest)), COALESCE(VALUES(newest), newest))")) nomem() ;
   return run() ;
 }
 
@@ -237,7 +253,7 @@ static int attempt (void *ctx)
   if (!db)
   {
     if (!batch_open()) return DB_TRY_STOP ;
-    if (!acct_n() && !acct_logins_n() && !position_after(&batch_cursor, pos)) return DB_TRY_DONE ;
+    if (!acct_n() && !acct_logins_n() && !acct_refused && !position_after(&batch_cursor, pos)) return DB_TRY_DONE ;
   }
   if (try_commit(pos)) return DB_TRY_DONE ;
   return pending_token ? DB_TRY_AGAIN : DB_TRY_FAILED ;

@@ -113,7 +113,7 @@ static void line (char const *s, size_t len, uint64_t endoff, int output)
    /* caught-up lines book only when their label says they are new */
   acct_replay = pos.kind == POSITION_NONE ? !output : position_covers(&skipto, &pos) ;
   acc = (*parse)(&l) ;
-  if (acc && !acct_replay) mark_pending() ;
+  if ((acc || acct_refused) && !acct_replay) mark_pending() ;   /* refusals are counted with the cursor */
   if (output && (!opt_u || !acc))
   {
      /* whole lines in each write, and on a pipe no more than PIPE_BUF
@@ -263,6 +263,7 @@ static void read_config (void)
   batch_init(src) ;
   addr_defaultdomain = addr_defaultdomain_env() ;
   yearref_config() ;
+  acct_bound_config() ;
   db_config() ;
 }
 

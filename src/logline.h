@@ -20,6 +20,7 @@ struct logline_s
   size_t msglen ;
   tain label ;           /* the TAI64N label, when haslabel */
   time_t when ;          /* the event's time: header, else label, else now */
+  time_t ref ;           /* what a stamp is dated against: year ref, label or now */
   unsigned int haslabel : 1 ;
   unsigned int hastime : 1 ;
 } ;

@@ -217,9 +217,10 @@ void logline_parse (logline *l, char const *s, size_t len, time_t now)
     else i = 0 ;
   }
   l->when = ref ;
+  l->ref = logline_yearref ? logline_yearref : ref ;
   i += scan_facility(s + i, len - i) ;
   i += scan_pri(s + i, len - i, &v1) ;
-  n = scan_rfc3164(s + i, len - i, logline_yearref ? logline_yearref : ref, &l->when) ;
+  n = scan_rfc3164(s + i, len - i, l->ref, &l->when) ;
   if (!n) n = scan_iso(s + i, len - i, &l->when) ;
   if (n)
   {

@@ -107,7 +107,7 @@ static int session (logline const *l, unsigned int service, char const *s, size_
   {
     uint64_t r, rb ;
     if (!scan_field_pair(s, len, "retr=", &r, &rb)) return 0 ;
-    c.bytes_out = b + rb ;
+    c.bytes_out = b > UINT64_MAX - rb ? UINT64_MAX : b + rb ;   /* past any bound, not wrapped */
     c.count_out = r ;   /* doc/design.md: POP3 books no bytes_in */
   }
   else

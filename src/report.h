@@ -38,12 +38,13 @@ extern int rtable_select (rtable *, stralloc const *) ;  /* 1 ok, 0 db error */
 extern int rtable_add (rtable *, char const *, size_t) ;
 extern size_t rtable_rows (rtable const *) ;
 extern char const *rtable_cell (rtable const *, size_t, unsigned int) ;
-extern uint64_t rtable_u64 (rtable const *, size_t, unsigned int) ;
+extern long double rtable_num (rtable const *, size_t, unsigned int) ;
 extern void rtable_free (rtable *) ;
 
  /* formatting */
-#define HUMAN_FMT 24
-extern size_t report_human (char *, uint64_t) ;        /* 1023 B, 1.5 KiB, 12.0 MiB ... */
+#define HUMAN_FMT 32
+extern size_t report_human (char *, long double) ;     /* 1023 B, 1.5 KiB, 12.0 MiB ... */
+extern int report_name (stralloc *, char const *) ;   /* control bytes as \xNN */
 extern int report_csvfield (stralloc *, char const *) ;
 extern int report_xml (stralloc *, char const *) ;    /* text or attribute value */
 extern int report_label (stralloc *, char const *) ;  /* a Prometheus label value */
@@ -61,13 +62,16 @@ struct report_s
 
 extern int report_where (stralloc *, report const *) ;
 
+ /* bytes both ways, added as DECIMAL: two BIGINT UNSIGNED columns near
+    2^64 would fail the query as BIGINT; SUM() of them is DECIMAL already */
+#define REPORT_BOTH "(CAST(bytes_in AS DECIMAL(21, 0)) + bytes_out)"
  /* bytes both ways per service, then their total as t */
 #define REPORT_SUMS \
-  "SUM(IF(service = 'smtp', bytes_in + bytes_out, 0))," \
-  " SUM(IF(service = 'pop3', bytes_in + bytes_out, 0))," \
-  " SUM(IF(service = 'imap', bytes_in + bytes_out, 0))," \
-  " SUM(IF(service = 'ftp', bytes_in + bytes_out, 0))," \
-  " SUM(bytes_in + bytes_out) AS t"
+  "SUM(IF(service = 'smtp', " REPORT_BOTH ", 0))," \
+  " SUM(IF(service = 'pop3', " REPORT_BOTH ", 0))," \
+  " SUM(IF(service = 'imap', " REPORT_BOTH ", 0))," \
+  " SUM(IF(service = 'ftp', " REPORT_BOTH ", 0))," \
+  " SUM(" REPORT_BOTH ") AS t"
 extern void report_dbdie (char const *) ;
 
  /* the outputs, each appended to a stralloc */

@@ -6,34 +6,60 @@
 #include <skalibs/stralloc.h>
 #include "report.h"
 
- /* n / div in tenths, rounded half up, without overflow: div <= 2^60 */
-static uint64_t tenthsof (uint64_t n, uint64_t div)
+ /* binary units, one decimal, rounded half up: 1536 -> 1.5 KiB. Sums
+    of BIGINT UNSIGNED columns pass 2^64, so the units go on to YiB;
+    what no unit holds is said, not wrapped. */
+size_t report_human (char *s, long double n)
 {
-  return n / div * 10 + (n % div * 10 + div / 2) / div ;
-}
-
- /* binary units, one decimal, rounded half up: 1536 -> 1.5 KiB */
-size_t report_human (char *s, uint64_t n)
-{
-  static char const *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" } ;
+  static char const *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB" } ;
   unsigned int k = 0 ;
-  uint64_t div = 1, tenths ;
+  long double div = 1 ;
+  uint64_t tenths ;
   size_t len ;
   if (n < 1024)
   {
-    len = uint64_fmt(s, n) ;
+    len = uint64_fmt(s, (uint64_t)n) ;
     memcpy(s + len, " B", 3) ;
     return len + 2 ;
   }
-  while (k < 6 && n >= div * 1024) { div *= 1024 ; k++ ; }
-  tenths = tenthsof(n, div) ;
-  if (tenths >= 10240 && k < 6) { div *= 1024 ; k++ ; tenths = tenthsof(n, div) ; }
+  while (k < 8 && n >= div * 1024) { div *= 1024 ; k++ ; }
+  if (n / div >= 1e15L)
+  {
+    memcpy(s, "more than 10^15 YiB", 20) ;
+    return 19 ;
+  }
+  tenths = (uint64_t)(n * 10 / div + 0.5L) ;
+  if (tenths >= 10240 && k < 8) { div *= 1024 ; k++ ; tenths = (uint64_t)(n * 10 / div + 0.5L) ; }
   len = uint64_fmt(s, tenths / 10) ;
   s[len++] = '.' ;
   s[len++] = '0' + (char)(tenths % 10) ;
   s[len++] = ' ' ;
   memcpy(s + len, unit[k], strlen(unit[k]) + 1) ;
   return len + strlen(unit[k]) ;
+}
+
+ /* a name as people read it: a control byte (C0, DEL, C1 as UTF-8) would
+    move a terminal's cursor or forge a line, so it is written \xNN, and a
+    backslash \\, so that no name can pass for an escape */
+int report_name (stralloc *sa, char const *s)
+{
+  static char const hex[] = "0123456789abcdef" ;
+  for (; *s ; s++)
+  {
+    unsigned char c = *s ;
+    int esc = c < 0x20 || c == 0x7f
+      || (c == 0xc2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f) ;
+    if (c == '\\') { if (!stralloc_catb(sa, "\\\\", 2)) return 0 ; continue ; }
+    if (!esc) { if (!stralloc_catb(sa, s, 1)) return 0 ; continue ; }
+    for (unsigned int k = 0 ; k < (c == 0xc2 ? 2u : 1u) ; k++)
+    {
+      unsigned char b = s[k] ;
+      char e[4] = { '\\', 'x', hex[b >> 4], hex[b & 15] } ;
+      if (!stralloc_catb(sa, e, 4)) return 0 ;
+    }
+    if (c == 0xc2) s++ ;
+  }
+  return 1 ;
 }
 
  /* RFC 4180: quoted when it holds a separator, a quote or a line end */

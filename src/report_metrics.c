@@ -52,7 +52,7 @@ static void traffic (rtable const *t, char const *name, unsigned int col, char c
 
 static void cursors (void)
 {
-  static char const q[] = "SELECT source, UNIX_TIMESTAMP(updated), GREATEST(0, TIMESTAMPDIFF(SECOND, updated, NOW()))"
+  static char const q[] = "SELECT source, UNIX_TIMESTAMP(updated), GREATEST(0, TIMESTAMPDIFF(SECOND, updated, NOW())), refused"
     " FROM `cursor` WHERE updated IS NOT NULL ORDER BY source" ;
   stralloc sq = STRALLOC_ZERO ;
   rtable t = RTABLE_ZERO ;
@@ -63,11 +63,14 @@ static void cursors (void)
   stralloc_free(&sq) ;
   n = rtable_rows(&t) ;
   if (!n) return ;
-  for (k = 1 ; k <= 2 ; k++)
+  for (k = 1 ; k <= 3 ; k++)
   {
-    char const *name = k == 1 ? "mysqmail_cursor_updated_timestamp_seconds" : "mysqmail_cursor_lag_seconds" ;
-    family(name, "gauge", k == 1 ? "When a logger last committed a batch for this source (Unix time)."
-      : "Seconds since a logger last committed a batch for this source.") ;
+    static char const *const names[4] = { 0, "mysqmail_cursor_updated_timestamp_seconds", "mysqmail_cursor_lag_seconds", "mysqmail_cursor_refused_lines_total" } ;
+    static char const *const helps[4] = { 0, "When a logger last committed a batch for this source (Unix time).",
+      "Seconds since a logger last committed a batch for this source.",
+      "Lines this source refused to book: a number or a date out of bounds (doc/security.md)." } ;
+    char const *name = names[k] ;
+    family(name, k == 3 ? "counter" : "gauge", helps[k]) ;
     for (i = 0 ; i < n ; i++)
     {
       s(name) ; s("{") ; label("source", rtable_cell(&t, i, 0), 0) ; s("} ") ;

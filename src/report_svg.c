@@ -40,7 +40,16 @@ static void x (char const *text)
   if (!report_xml(out, text)) nomem() ;
 }
 
-static void human (uint64_t n)
+ /* a name from the table, control bytes shown as \xNN, then as XML */
+static void xname (char const *name)
+{
+  static stralloc sa = STRALLOC_ZERO ;
+  sa.len = 0 ;
+  if (!report_name(&sa, name) || !stralloc_0(&sa)) nomem() ;
+  x(sa.s) ;
+}
+
+static void human (long double n)
 {
   char f[HUMAN_FMT] ;
   report_human(f, n) ;
@@ -48,9 +57,9 @@ static void human (uint64_t n)
 }
 
  /* where the bar reaches after `part` bytes of the largest total `max` */
-static uint64_t reach (uint64_t part, uint64_t max)
+static uint64_t reach (long double part, long double max)
 {
-  return max ? (uint64_t)((long double)part * BARW / max + 0.5L) : 0 ;
+  return max > 0 ? (uint64_t)(part * BARW / max + 0.5L) : 0 ;
 }
 
 static void legend (void)
@@ -63,21 +72,25 @@ static void legend (void)
   }
 }
 
-static void bar (rtable const *t, size_t row, uint64_t max)
+ /* sums come as exact decimal digits, past 2^64 too: the titles show
+    them as they came, the bars and totals go by their long double */
+static void bar (rtable const *t, size_t row, long double max)
 {
   char const *d = report_domain(rtable_cell(t, row, 0)) ;
-  uint64_t y = TOP + row * ROWH, total = rtable_u64(t, row, 5), cum = 0 ;
+  uint64_t y = TOP + row * ROWH ;
+  long double total = rtable_num(t, row, 5), cum = 0 ;
   unsigned int i ;
-  s("<g class=\"domain\"><title>") ; x(d) ; s(": ") ; u(total) ; s(" bytes</title>\n") ;
-  s("<text x=\"") ; u(LEFT - 8) ; s("\" y=\"") ; u(y + 13) ; s("\" text-anchor=\"end\">") ; x(d) ; s("</text>\n") ;
+  s("<g class=\"domain\"><title>") ; xname(d) ; s(": ") ; s(rtable_cell(t, row, 5)) ; s(" bytes</title>\n") ;
+  s("<text x=\"") ; u(LEFT - 8) ; s("\" y=\"") ; u(y + 13) ; s("\" text-anchor=\"end\">") ; xname(d) ; s("</text>\n") ;
   for (i = 0 ; i < SERVICE_N ; i++)
   {
-    uint64_t n = rtable_u64(t, row, 1 + i), x0 = reach(cum, max) ;
+    long double n = rtable_num(t, row, 1 + i) ;
+    uint64_t x0 = reach(cum, max) ;
     cum += n ;
     if (!n) continue ;
     s("<rect x=\"") ; u(LEFT + x0) ; s("\" y=\"") ; u(y + 2) ;
     s("\" width=\"") ; u(reach(cum, max) - x0) ; s("\" height=\"16\" fill=\"") ; s(colour[i]) ;
-    s("\"><title>") ; x(d) ; s(" ") ; s(service_name[i]) ; s(": ") ; u(n) ; s(" bytes</title></rect>\n") ;
+    s("\"><title>") ; xname(d) ; s(" ") ; s(service_name[i]) ; s(": ") ; s(rtable_cell(t, row, 1 + i)) ; s(" bytes</title></rect>\n") ;
   }
   s("<text class=\"total\" x=\"") ; u(LEFT + reach(total, max) + 6) ; s("\" y=\"") ; u(y + 13) ; s("\">") ;
   human(total) ; s("</text>\n</g>\n") ;
@@ -88,7 +101,7 @@ void report_svg (stralloc *sa, report const *r)
   rtable t = RTABLE_ZERO ;
   stralloc q = STRALLOC_ZERO ;
   size_t i, n ;
-  uint64_t max = 0 ;
+  long double max = 0 ;
   out = sa ;
   if (!db_catstr(&q, "SELECT domain, " REPORT_SUMS " FROM traffic")
    || !report_where(&q, r)
@@ -96,7 +109,7 @@ void report_svg (stralloc *sa, report const *r)
   if (!rtable_select(&t, &q)) report_dbdie("read traffic") ;
   stralloc_free(&q) ;
   n = rtable_rows(&t) ;
-  for (i = 0 ; i < n ; i++) if (rtable_u64(&t, i, 5) > max) max = rtable_u64(&t, i, 5) ;
+  for (i = 0 ; i < n ; i++) if (rtable_num(&t, i, 5) > max) max = rtable_num(&t, i, 5) ;
   s("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"") ;
   u(LEFT + BARW + 100) ; s("\" height=\"") ; u(TOP + (n ? n : 1) * ROWH + 16) ;
   s("\" font-family=\"sans-serif\" font-size=\"12\">\n<title>traffic per domain from ") ;

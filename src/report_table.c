@@ -2,7 +2,6 @@
 
 #include <string.h>
 #include <mysql.h>
-#include <skalibs/uint64.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
 #include "db.h"
@@ -47,12 +46,15 @@ char const *rtable_cell (rtable const *t, size_t row, unsigned int col)
   return t->data.s + genalloc_s(size_t, &t->off)[row * t->ncols + col] ;
 }
 
- /* SUM() of unsigned columns comes as decimal digits */
-uint64_t rtable_u64 (rtable const *t, size_t row, unsigned int col)
+ /* SUM() of unsigned columns comes as decimal digits, and passes 2^64
+    as soon as two rows are near the top: read as long double, whose 64
+    bits of mantissa keep any sum a report shows to one decimal */
+long double rtable_num (rtable const *t, size_t row, unsigned int col)
 {
-  uint64_t u = 0 ;
-  uint64_scan(rtable_cell(t, row, col), &u) ;
-  return u ;
+  char const *s = rtable_cell(t, row, col) ;
+  long double n = 0 ;
+  for (; *s >= '0' && *s <= '9' ; s++) n = n * 10 + (*s - '0') ;
+  return n ;
 }
 
 void rtable_free (rtable *t)

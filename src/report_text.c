@@ -20,21 +20,26 @@ static void fetch (rtable *t, report const *r, char const *head, char const *tai
   stralloc_free(&q) ;
 }
 
-static void addhuman (rtable *t, uint64_t n)
+static void addhuman (rtable *t, long double n)
 {
   char s[HUMAN_FMT] ;
   if (!rtable_add(t, s, report_human(s, n))) nomem() ;
 }
 
-static void addu64 (rtable *t, uint64_t n)
-{
-  char s[UINT64_FMT] ;
-  if (!rtable_add(t, s, uint64_fmt(s, n))) nomem() ;
-}
-
 static void addstr (rtable *t, char const *s)
 {
   if (!rtable_add(t, s, strlen(s))) nomem() ;
+}
+
+ /* a name from the table: it may hold any bytes a log line held */
+static void addname (rtable *t, char const *local, char const *domain)
+{
+  static stralloc sa = STRALLOC_ZERO ;
+  sa.len = 0 ;
+  if (!report_name(&sa, local)
+   || (local[0] && domain[0] && !stralloc_catb(&sa, "@", 1))
+   || !report_name(&sa, domain)
+   || !rtable_add(t, sa.s, sa.len)) nomem() ;
 }
 
 static void header (rtable *t, char const *first)
@@ -45,12 +50,12 @@ static void header (rtable *t, char const *first)
 }
 
  /* rows of name, five sizes from column `from` on; sums[] gets the totals */
-static void sizes (rtable *out, rtable const *in, size_t row, unsigned int from, uint64_t *sums)
+static void sizes (rtable *out, rtable const *in, size_t row, unsigned int from, long double *sums)
 {
   unsigned int j ;
   for (j = 0 ; j < 5 ; j++)
   {
-    uint64_t n = rtable_u64(in, row, from + j) ;
+    long double n = rtable_num(in, row, from + j) ;
     if (sums) sums[j] += n ;
     addhuman(out, n) ;
   }
@@ -59,7 +64,7 @@ static void sizes (rtable *out, rtable const *in, size_t row, unsigned int from,
 static void domains (stralloc *sa, report const *r)
 {
   rtable in = RTABLE_ZERO, out = RTABLE_ZERO ;
-  uint64_t sums[5] = { 0 } ;
+  long double sums[5] = { 0 } ;
   size_t i, n ;
   unsigned int j ;
   fetch(&in, r, "SELECT domain, " REPORT_SUMS " FROM traffic", " GROUP BY domain ORDER BY t DESC, domain") ;
@@ -67,7 +72,7 @@ static void domains (stralloc *sa, report const *r)
   n = rtable_rows(&in) ;
   for (i = 0 ; i < n ; i++)
   {
-    addstr(&out, report_domain(rtable_cell(&in, i, 0))) ;
+    addname(&out, "", report_domain(rtable_cell(&in, i, 0))) ;
     sizes(&out, &in, i, 1, sums) ;
   }
   addstr(&out, "total") ;
@@ -79,22 +84,17 @@ static void domains (stralloc *sa, report const *r)
 static void mailboxes (stralloc *sa, report const *r)
 {
   rtable in = RTABLE_ZERO, out = RTABLE_ZERO ;
-  stralloc name = STRALLOC_ZERO ;
   size_t i, n ;
   fetch(&in, r, "SELECT domain, localpart, " REPORT_SUMS " FROM traffic", " GROUP BY domain, localpart ORDER BY t DESC, domain, localpart") ;
   header(&out, "mailbox") ;
   n = rtable_rows(&in) ;
   for (i = 0 ; i < n ; i++)
   {
-    char const *d = rtable_cell(&in, i, 0) ;
-    name.len = 0 ;
-    if (!stralloc_cats(&name, rtable_cell(&in, i, 1))
-     || (*d && (!stralloc_catb(&name, "@", 1) || !stralloc_cats(&name, d)))
-     || !rtable_add(&out, name.s, name.len)) nomem() ;
+    addname(&out, rtable_cell(&in, i, 1), rtable_cell(&in, i, 0)) ;
     sizes(&out, &in, i, 2, 0) ;
   }
   if (!report_aligned(sa, &out, "lrrrrr") || !stralloc_catb(sa, "\n", 1)) nomem() ;
-  stralloc_free(&name) ; rtable_free(&in) ; rtable_free(&out) ;
+  rtable_free(&in) ; rtable_free(&out) ;
 }
 
 static void services (stralloc *sa, report const *r)
@@ -104,17 +104,17 @@ static void services (stralloc *sa, report const *r)
   size_t i, n ;
   unsigned int j ;
   fetch(&in, r, "SELECT service, SUM(bytes_in), SUM(bytes_out), SUM(count_in), SUM(count_out), SUM(logins),"
-    " COUNT(DISTINCT domain, localpart), SUM(bytes_in + bytes_out) AS t FROM traffic",
+    " COUNT(DISTINCT domain, localpart), SUM(" REPORT_BOTH ") AS t FROM traffic",
     " GROUP BY service ORDER BY t DESC, service") ;
   for (j = 0 ; j < 7 ; j++) addstr(&out, head[j]) ;
   out.ncols = 7 ;
   n = rtable_rows(&in) ;
   for (i = 0 ; i < n ; i++)
   {
-    addstr(&out, rtable_cell(&in, i, 0)) ;
-    addhuman(&out, rtable_u64(&in, i, 1)) ;
-    addhuman(&out, rtable_u64(&in, i, 2)) ;
-    for (j = 3 ; j < 7 ; j++) addu64(&out, rtable_u64(&in, i, j)) ;
+    addname(&out, rtable_cell(&in, i, 0), "") ;
+    addhuman(&out, rtable_num(&in, i, 1)) ;
+    addhuman(&out, rtable_num(&in, i, 2)) ;
+    for (j = 3 ; j < 7 ; j++) addstr(&out, rtable_cell(&in, i, j)) ;   /* exact, past 2^64 too */
   }
   if (!report_aligned(sa, &out, "lrrrrrr")) nomem() ;
   rtable_free(&in) ; rtable_free(&out) ;
@@ -135,7 +135,7 @@ void report_text (stralloc *sa, report const *r)
 {
   if (!stralloc_cats(sa, "traffic from ") || !stralloc_cats(sa, r->p.from)
    || !stralloc_cats(sa, " to ") || !stralloc_cats(sa, r->p.to)) nomem() ;
-  if (r->domain && (!stralloc_cats(sa, ", domain ") || !stralloc_cats(sa, report_domain(r->domain)))) nomem() ;
+  if (r->domain && (!stralloc_cats(sa, ", domain ") || !report_name(sa, report_domain(r->domain)))) nomem() ;
   if (!stralloc_cats(sa, "\n\n")) nomem() ;
   if (!any(r))
   {

@@ -1,12 +1,22 @@
 #!/bin/sh
 # grants.t: sql/grants.sql's roles are enough for each program, and no more.
 . "$(dirname "$0")/lib.sh"
-plan 10
+plan 12
 export TZ=UTC
 D=$top/tests/fixtures/dovecot
 fresh_db t_grants
 sql < "$top/sql/grants.sql"
 sql < "$top/sql/grants.sql"; ok $? 'grants.sql loads twice'
+
+# a cursor table from before newest: the schema adds it, rows kept, twice
+fresh_db t_grants_old
+sql -e "DROP TABLE \`cursor\`; CREATE TABLE \`cursor\` (source VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+  position VARCHAR(64) CHARACTER SET ascii NULL, updated DATETIME NULL, token BIGINT UNSIGNED NOT NULL DEFAULT 0) ENGINE=InnoDB;
+  INSERT INTO \`cursor\` VALUES ('old', '@400000006925f2a000000000', NULL, 42)"
+sql < "$top/sql/mysqmail.sql" && sql < "$top/sql/mysqmail.sql"; ok $? 'mysqmail.sql loads twice over a cursor table without newest'
+is "$(sql -e "SELECT source, position, token, IFNULL(newest, 'none'), refused FROM \`cursor\`" | tr '\t' ' ')" 'old @400000006925f2a000000000 42 none 0' '... which gains newest and refused and keeps its row'
+fresh_db t_grants
+sql < "$top/sql/grants.sql"
 for r in logger auth meter report; do
   mariadb_root -e "DROP USER IF EXISTS 'mm_$r'@'localhost'; CREATE USER 'mm_$r'@'localhost' IDENTIFIED BY 'pw_$r';
     GRANT mysqmail_$r TO 'mm_$r'@'localhost'; SET DEFAULT ROLE mysqmail_$r FOR 'mm_$r'@'localhost'"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$top/tests/report-fixtures.sh"
 R=$BIN/mysqmail-report
-plan 14
+plan 15
 
 fresh_db t_report_metrics
 book
@@ -72,6 +72,12 @@ is "$(grep '^mysqmail_logins_total{' "$T_TMP/m" | LC_ALL=C sort)" "$(want 9 '' m
 is "$(grep '^mysqmail_period_start_timestamp_seconds ' "$T_TMP/m")" "mysqmail_period_start_timestamp_seconds $(date -u -d 2026-11-01 +%s)" 'period start: 2026-11-01 00:00 UTC'
 is "$(TZ=Asia/Tokyo $R -M 2026-11 -m | grep '^mysqmail_period_start_timestamp_seconds ')" \
    "mysqmail_period_start_timestamp_seconds $(TZ=Asia/Tokyo date -d '2026-11-01 00:00' +%s)" '... and midnight of the local time zone under TZ'
+
+# the lines a source refused, counted in its cursor row
+sql -e "UPDATE \`cursor\` SET refused = 7 WHERE source = 'mysqmail-dovecot-logger'"
+is "$($R -M 2026-11 -m | grep -e '^# TYPE mysqmail_cursor_refused' -e '^mysqmail_cursor_refused.*dovecot')" \
+  '# TYPE mysqmail_cursor_refused_lines_total counter
+mysqmail_cursor_refused_lines_total{source="mysqmail-dovecot-logger"} 7' 'refused lines per source, a counter'
 
 # every logger's cursor, and its lag from cursor.updated
 sql -e "UPDATE \`cursor\` SET updated = NOW() - INTERVAL 3600 SECOND WHERE source = 'mysqmail-dovecot-logger'"

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$top/tests/report-fixtures.sh"
 R=$BIN/mysqmail-report
-plan 12
+plan 13
 
 fresh_db t_report_svg
 book
@@ -47,8 +47,14 @@ sql -e "INSERT INTO traffic (day, service, domain, localpart, bytes_in) VALUES
 $R -M 2026-09 -s - > "$T_TMP/odd.svg"
 xmllint --noout "$T_TMP/odd.svg" 2>&1; ok $? 'a domain with & < > " '"'"' and a control character: still well-formed'
 is "$(svgread "$T_TMP/odd.svg" | grep '^bar' | cut -f 2)" "a&b<c>\"d'e.test: 100 bytes
-ctl?.test: 50 bytes" '... the name read back as it is (the control character as ?)'
+ctl\\x01.test: 50 bytes" '... the name read back as it is, the control character as \\x01'
 is "$(head -c 5 "$T_TMP/odd.svg")" '<?xml' '-s -: the chart on stdout, no table'
+
+sql -e "INSERT INTO traffic (day, service, domain, localpart, bytes_out) VALUES
+  ('2026-07-01', 'ftp', 'big.test', 'a', 18446744073709551615), ('2026-07-02', 'ftp', 'big.test', 'a', 18446744073709551615)"
+$R -M 2026-07 -s - > "$T_TMP/big.svg"
+is "$(svgread "$T_TMP/big.svg" | cut -f 2 | tr '\n' '|')" 'big.test: 36893488147419103230 bytes|big.test ftp: 36893488147419103230 bytes|32.0 EiB|' \
+  'two rows of 2^64-1: the exact sum in the titles, 32.0 EiB as text'
 
 $R -M 2027-01 -s - > "$T_TMP/empty.svg"
 xmllint --noout "$T_TMP/empty.svg" 2>&1 && grep -q '>no traffic<' "$T_TMP/empty.svg"; ok $? 'a month without traffic: a well-formed chart that says so'

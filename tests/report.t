@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$top/tests/report-fixtures.sh"
 R=$BIN/mysqmail-report
-plan 26
+plan 31
 
 fresh_db t_report
 book
@@ -39,7 +39,7 @@ is "$(block 1 | head -n 1 | squeeze)" 'domain smtp pop3 imap ftp total' 'per dom
 is "$(block 1 | awk '{ print length($0) }' | sort -u | wc -l)" 1 'per domain: every line as wide as the others (columns aligned)'
 
 want=$(awk "$human_awk"'
-  { m = $3 == "-" ? $4 : $4 "@" $3; s[m, $2] += $5 + $6; t[m] += $5 + $6 }
+  { m = $3 == "-" ? $4 : $4 "@" $3; gsub(/\\/, "\\\\", m); s[m, $2] += $5 + $6; t[m] += $5 + $6 }
   END { for (m in t) printf "%020d\t%s\t%s %s %s %s %s %s\n", 1e15 - t[m], m, m, human(s[m, "smtp"] + 0), human(s[m, "pop3"] + 0), human(s[m, "imap"] + 0), human(s[m, "ftp"] + 0), human(t[m]) }' \
   "$T_TMP/all" | LC_ALL=C sort | cut -f 3)
 is "$(block 2 | sed 1d | squeeze)" "$want" 'per mailbox: sizes per service and total, largest first'
@@ -76,6 +76,29 @@ k1024@sizes.test KiB 1.0
 b1023@sizes.test B 1023
 a,b\"c@sizes.test B 7" 'human sizes: 1023 B, 1.0 KiB, 1.5 KiB, 1023.95 KiB (1048525 bytes) as 1.0 MiB, 5.0 GiB'
 is "$($R -M 2026-09 -c | grep '^sizes.test,"a')" 'sizes.test,"a,b""c",smtp,7,0,0,0,0' 'CSV: a field with a comma and a quote is quoted'
+
+# names hold what log lines held: control bytes are shown escaped
+sql -e "INSERT INTO traffic (day, service, domain, localpart, bytes_in) VALUES
+  ('2026-08-01', 'smtp', CONCAT('esc', CHAR(27), '[2J.test'), CONCAT('a', CHAR(10), 'b\\\\c', CHAR(13)), 7),
+  ('2026-08-01', 'imap', 'c1.test', CONCAT('x', CHAR(0xc2, 0x9b USING utf8mb4), 'y'), 9)"
+$R -M 2026-08 > "$T_TMP/esc"
+is "$(awk 'BEGIN { RS = ""; FS = "\n" } NR == 2 || NR == 3' "$T_TMP/esc" | grep -v '^domain\|^mailbox\|^total' | awk '{ print $1 }')" \
+'c1.test
+esc\x1b[2J.test
+x\xc2\x9by@c1.test
+a\x0ab\\c\x0d@esc\x1b[2J.test' 'text: control bytes (C0, C1) in names as \xNN, a backslash doubled'
+is "$(tr -d '\n' < "$T_TMP/esc" | LC_ALL=C tr -d '\040-\176' | wc -c)" 0 '... no control byte left in the text'
+is "$($R -M 2026-08 -D "$(printf 'esc\033[2J.test')" | head -n 1)" 'traffic from 2026-08-01 to 2026-08-31, domain esc\x1b[2J.test' '... nor in the heading of -D'
+
+# sums past 2^64: two rows at the top of BIGINT UNSIGNED, both columns
+sql -e "INSERT INTO traffic VALUES
+  ('2026-07-01', 'imap', 'big.test', 'ceo', 18446744073709551615, 18446744073709551615, 18446744073709551615, 0, 1),
+  ('2026-07-02', 'imap', 'big.test', 'ceo', 18446744073709551615, 18446744073709551615, 18446744073709551615, 0, 1)"
+$R -M 2026-07 > "$T_TMP/big" 2>&1; r=$?
+is "$r:$(awk 'BEGIN { RS = ""; FS = "\n" } NR == 2 || NR == 4' "$T_TMP/big" | sed -n '2p;5p' | tr -s ' ' | tr '\n' :)" \
+  '0:big.test 0 B 0 B 64.0 EiB 0 B 64.0 EiB:imap 32.0 EiB 32.0 EiB 36893488147419103230 0 2 1:' \
+  'text: four columns of 2^64-1 sum to 64.0 EiB, messages exact past 2^64'
+is "$($R -M 2026-07 -c | sed 1d)" 'big.test,ceo,imap,36893488147419103230,36893488147419103230,36893488147419103230,0,2' 'CSV: the exact sums'
 
 # -o: the same output, into a file
 $R -M 2026-11 -c -o "$T_TMP/o.csv"

@@ -31,7 +31,7 @@ db() { mariadb --no-defaults -S "$R/db/sock" -u root -N -B mysqmail "$@"; }
 
 svc() { e2e_copy "$1" "$R" "$pw"; }
 svc socklog
-echo "$R/syslog.sock" > "$R/svc/socklog/env/SOCKLOG_SOCKET"
+echo "$R/socklog/log" > "$R/svc/socklog/env/SOCKLOG_SOCKET"
 svc pure-ftpd
 svc pure-ftpd-logger
 echo "$R/ftp/transfer.log" > "$R/svc/pure-ftpd/env/PUREFTPD_XFERLOG"
@@ -45,7 +45,7 @@ pure-pw mkdb "$R/ftp/pureftpd.pdb" -f "$R/ftp/passwd"
 
 e2e_svscan "$R" "$RBIN"
 trap 'e2e_down "$R" > /dev/null 2>&1; t_cleanup' EXIT
-e2e_wait 20 test -S "$R/syslog.sock" && e2e_wait 20 e2e_port $FTP
+e2e_wait 20 test -S "$R/socklog/log" && e2e_wait 20 e2e_port $FTP
 r=$?
 ok $r "s6-socklog and pure-ftpd up under $E2E_SCANNER"
 [ $r = 0 ] || { tail -n 20 "$R/svscan.log" | sed 's/^/# /' >&2; echo 'Bail out! the services did not come up'; exit 1; }
@@ -59,7 +59,7 @@ F=$top/tests/fixtures/courier/courier-syslog.log
 n=$(grep -c . "$F")
 send() {
   sed 's/^\([a-z]*\.[a-z]*\): ... .. ..:..:.. \([^:]*\): \(.*\)$/\1 \2 \3/' | while read -r p t m; do
-    logger -u "$R/syslog.sock" -p "$p" -t "$t" -- "$m"
+    logger -u "$R/socklog/log" -p "$p" -t "$t" -- "$m"
   done
 }
 labelled() { cat "$R"/log/syslog/@* "$R/log/syslog/current" 2>/dev/null | grep -c '^@4000[0-9a-f]\{20\} mail\.'; }
