@@ -90,37 +90,64 @@ void meter_scan_client (meter_scan *s, char const *p, size_t n)
   }
 }
 
-static void pop3_server (meter_scan *s, char const *p, size_t n)
+ /* A status line from p[i]: its first byte says +OK or not, its end is
+    the only other thing to find. Returns where the scan goes on. */
+static size_t status (meter_scan *s, char const *p, size_t i, size_t n)
 {
-  for (size_t i = 0 ; i < n ; i++)
+  char const *nl ;
+  if (!s->sstate)
   {
-    char c = p[i] ;
-    if (s->sstate == 2)
+    unsigned char k = pop(s) ;
+    int ok = p[i] == '+' ;
+    s->body = ok && k != P_LINE ;
+    if (ok && k == P_RETR) s->count++ ;
+    s->sstate = 1 ;
+  }
+  nl = memchr(p + i, '\n', n - i) ;
+  if (!nl) return n ;
+  s->sstate = s->body ? 2 : 0 ;
+  s->bpos = 0 ;
+  return nl - p + 1 ;
+}
+
+ /* A body from p[i], up to its "." line. Only a dot at the start of a
+    line can end it: the scan jumps from dot to dot (base64 has none),
+    and looks at single bytes only after one. */
+static size_t body (meter_scan *s, char const *p, size_t i, size_t n)
+{
+  while (i < n)
+  {
+    char c ;
+    if (s->bpos == 0 || s->bpos == 3)
     {
-      if (c == '\n')
+      char const *dot = memchr(p + i, '.', n - i) ;
+      size_t k ;
+      if (!dot)
       {
-        if (s->bpos == 1 || s->bpos == 2) s->sstate = 0 ;   /* "." alone: the end */
-        s->bpos = 0 ;
+        s->bpos = p[n-1] == '\n' ? 0 : 3 ;
+        return n ;
       }
-      else if (s->bpos == 0) s->bpos = c == '.' ? 1 : 3 ;
-      else if (s->bpos == 1) s->bpos = c == '\r' ? 2 : 3 ;
-      else s->bpos = 3 ;
+      k = dot - p ;
+      s->bpos = (k == i ? s->bpos == 0 : p[k-1] == '\n') ? 1 : 3 ;
+      i = k + 1 ;
       continue ;
     }
-    if (s->sstate == 0)
-    {
-      unsigned char k = pop(s) ;
-      int ok = c == '+' ;
-      s->body = ok && k != P_LINE ;
-      if (ok && k == P_RETR) s->count++ ;
-      s->sstate = 1 ;
-    }
+    c = p[i++] ;   /* after a dot that starts a line */
     if (c == '\n')
     {
-      s->sstate = s->body ? 2 : 0 ;
+      s->sstate = 0 ;
       s->bpos = 0 ;
+      return i ;
     }
+    s->bpos = s->bpos == 1 && c == '\r' ? 2 : 3 ;
   }
+  return i ;
+}
+
+static void pop3_server (meter_scan *s, char const *p, size_t n)
+{
+  size_t i = 0 ;
+  while (i < n) i = s->sstate == 2 ? body(s, p, i, n) : status(s, p, i, n) ;
 }
 
  /* imap */
