@@ -111,8 +111,10 @@ static size_t status (meter_scan *s, char const *p, size_t i, size_t n)
 }
 
  /* A body from p[i], up to its "." line. Only a dot at the start of a
-    line can end it: the scan jumps from dot to dot (base64 has none),
-    and looks at single bytes only after one. */
+    line can end it: the scan jumps to the next dot (base64 has none);
+    one inside a line sends it to the line's end, past that line's
+    other dots (text has many). Single bytes are looked at only after a
+    dot that starts a line. */
 static size_t body (meter_scan *s, char const *p, size_t i, size_t n)
 {
   while (i < n)
@@ -121,6 +123,7 @@ static size_t body (meter_scan *s, char const *p, size_t i, size_t n)
     if (s->bpos == 0 || s->bpos == 3)
     {
       char const *dot = memchr(p + i, '.', n - i) ;
+      char const *nl ;
       size_t k ;
       if (!dot)
       {
@@ -128,8 +131,20 @@ static size_t body (meter_scan *s, char const *p, size_t i, size_t n)
         return n ;
       }
       k = dot - p ;
-      s->bpos = (k == i ? s->bpos == 0 : p[k-1] == '\n') ? 1 : 3 ;
-      i = k + 1 ;
+      if (k == i ? s->bpos == 0 : p[k-1] == '\n')
+      {
+        s->bpos = 1 ;
+        i = k + 1 ;
+        continue ;
+      }
+      nl = memchr(dot + 1, '\n', n - k - 1) ;
+      if (!nl)
+      {
+        s->bpos = 3 ;
+        return n ;
+      }
+      s->bpos = 0 ;
+      i = nl - p + 1 ;
       continue ;
     }
     c = p[i++] ;   /* after a dot that starts a line */
