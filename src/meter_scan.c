@@ -6,6 +6,7 @@
    The IMAP side skips literals by their announced length, so message
    bodies are never looked at and cannot fake a response. */
 
+#include <stdint.h>
 #include <string.h>
 #include "service.h"
 #include "meter.h"
@@ -90,37 +91,85 @@ void meter_scan_client (meter_scan *s, char const *p, size_t n)
   }
 }
 
-static void pop3_server (meter_scan *s, char const *p, size_t n)
+ /* A status line from p[i]: its first byte says +OK or not, its end is
+    the only other thing to find. Returns where the scan goes on. */
+static size_t status (meter_scan *s, char const *p, size_t i, size_t n)
 {
-  for (size_t i = 0 ; i < n ; i++)
+  char const *nl ;
+  if (!s->sstate)
   {
-    char c = p[i] ;
-    if (s->sstate == 2)
+    unsigned char k = pop(s) ;
+    int ok = p[i] == '+' ;
+    s->body = ok && k != P_LINE ;
+    if (ok && k == P_RETR) s->count++ ;
+    s->sstate = 1 ;
+  }
+  nl = memchr(p + i, '\n', n - i) ;
+  if (!nl) return n ;
+  s->sstate = s->body ? 2 : 0 ;
+  s->bpos = 0 ;
+  return nl - p + 1 ;
+}
+
+ /* The first dot in p[i..n) that starts a line (p[i] does when at0),
+    or n. memchr finds the first dot at all (base64 has none); from the
+    byte before it, eight pairs of bytes at a time, for a "\n" and a "."
+    after it (text has dots in most lines, one to start a line rarely). */
+#define ONES ((uint64_t)0x0101010101010101ULL)
+static size_t linedot (char const *p, size_t i, size_t n, int at0)
+{
+  char const *dot ;
+  if (at0 && p[i] == '.') return i ;
+  dot = memchr(p + i, '.', n - i) ;
+  if (!dot) return n ;
+  if ((size_t)(dot - p) > i + 1) i = dot - p - 1 ;
+  for (; i + 9 <= n ; i += 8)
+  {
+    uint64_t a, b, x ;
+    memcpy(&a, p + i, 8) ;
+    memcpy(&b, p + i + 1, 8) ;
+    x = (a ^ ONES * '\n') | (b ^ ONES * '.') ;
+    if ((x - ONES) & ~x & ONES * 0x80) break ;   /* a zero byte: a pair here */
+  }
+  for (; i + 1 < n ; i++) if (p[i] == '\n' && p[i+1] == '.') return i + 1 ;
+  return n ;
+}
+
+ /* A body from p[i], up to its "." line. Single bytes are looked at only
+    after a dot that starts a line. */
+static size_t body (meter_scan *s, char const *p, size_t i, size_t n)
+{
+  while (i < n)
+  {
+    char c ;
+    if (s->bpos == 0 || s->bpos == 3)
     {
-      if (c == '\n')
+      size_t k = linedot(p, i, n, !s->bpos) ;
+      if (k == n)
       {
-        if (s->bpos == 1 || s->bpos == 2) s->sstate = 0 ;   /* "." alone: the end */
-        s->bpos = 0 ;
+        s->bpos = p[n-1] == '\n' ? 0 : 3 ;
+        return n ;
       }
-      else if (s->bpos == 0) s->bpos = c == '.' ? 1 : 3 ;
-      else if (s->bpos == 1) s->bpos = c == '\r' ? 2 : 3 ;
-      else s->bpos = 3 ;
+      s->bpos = 1 ;
+      i = k + 1 ;
       continue ;
     }
-    if (s->sstate == 0)
-    {
-      unsigned char k = pop(s) ;
-      int ok = c == '+' ;
-      s->body = ok && k != P_LINE ;
-      if (ok && k == P_RETR) s->count++ ;
-      s->sstate = 1 ;
-    }
+    c = p[i++] ;   /* after a dot that starts a line */
     if (c == '\n')
     {
-      s->sstate = s->body ? 2 : 0 ;
+      s->sstate = 0 ;
       s->bpos = 0 ;
+      return i ;
     }
+    s->bpos = s->bpos == 1 && c == '\r' ? 2 : 3 ;
   }
+  return i ;
+}
+
+static void pop3_server (meter_scan *s, char const *p, size_t n)
+{
+  size_t i = 0 ;
+  while (i < n) i = s->sstate == 2 ? body(s, p, i, n) : status(s, p, i, n) ;
 }
 
  /* imap */

@@ -3,7 +3,7 @@
 # status, signals passed to the server, its environment, IMAP FETCH counting.
 . "$(dirname "$0")/lib.sh"
 export TZ=UTC
-plan 41
+plan 42
 fresh_db t_meter
 sql -e "INSERT INTO domain VALUES ('example.org')"
 M=$BIN/mysqmail-meter
@@ -38,6 +38,14 @@ USER=err@example.org $M pop3 $P "$D" < "$T_TMP/in1b" > "$T_TMP/out1b"
 is "$(row err | cut -d' ' -f4)" 3 '1000 RETR answered -ERR count nothing; the three answered +OK count'
 USER=err2@example.org $M pop3 sh -c 'cat > /dev/null & printf "+OK\r\n-ERR\r\n-ERR\r\n"' < "$T_TMP/in1b" > /dev/null
 is "$(row err2 | cut -d' ' -f4)" 0 '... a server answering -ERR to all: nothing counted'
+# a body's lines that start with a dot and do not end it, some cut
+# across the server's writes: a false end would take the "+OK" after it
+# for RETR 2's answer
+printf 'USER a\r\nPASS b\r\nRETR 1\r\nRETR 2\r\n' > "$T_TMP/in1c"
+USER=dots@example.org $M pop3 sh -c 'cat > /dev/null; printf "+OK\r\n+OK\r\n+OK\r\n+OK 1\r\n.x\r\n+OK\r\n. \r\n+OK\r\n.\r\r\n+OK\r\n..\r\n"
+  sleep 0.1; printf ".y\r\n+OK\r\na"; sleep 0.1; printf ".\r\n+OK\r\n."; sleep 0.1; printf "\r"; sleep 0.1
+  printf "\n-ERR\r\n"' < "$T_TMP/in1c" > /dev/null
+is "$(row dots | cut -d' ' -f4)" 1 '... nor do dotted body lines, cut anywhere'
 rm "$D/3"
 
 # 2. a second session adds up; a domain not hosted books nothing
