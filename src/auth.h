@@ -33,6 +33,7 @@ struct authconf_s
   int failopen ;            /* MYSQMAIL_AUTH_FAIL_OPEN=1: uncountable attempts go on */
   unsigned int lockout ;    /* seconds */
   uint32_t minuid, mingid ; /* a mailbox below them is refused */
+  uint32_t metergid ;       /* MYSQMAIL_AUTH_METERGID, added to the session's groups; 0: none */
   int dovecot ;             /* run by Dovecot's passdb/userdb checkpassword */
   int lookup ;              /* AUTHORIZED=1: a userdb lookup, no password */
   int credentials ;         /* CREDENTIALS_LOOKUP=1: Dovecot wants the hash: refused */

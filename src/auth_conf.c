@@ -35,7 +35,7 @@ static unsigned int number (char const *name, unsigned int def, unsigned int max
   {
     char fmt[UINT_FMT] ;
     fmt[uint_fmt(fmt, max)] = 0 ;
-    strerr_dief6x(AUTH_EXIT_CONFIG, "invalid ", name, ": ", x, " (want 0 to ", fmt) ;
+    strerr_dief7x(AUTH_EXIT_CONFIG, "invalid ", name, ": ", x, " (want 0 to ", fmt, ")") ;
   }
   return u ;
 }
@@ -70,6 +70,16 @@ void auth_conf (authconf *c)
       are the system's accounts and groups (shadow, mail, adm ...) */
   c->minuid = number("MYSQMAIL_AUTH_MINUID", 1000, 4294967295U) ;
   c->mingid = number("MYSQMAIL_AUTH_MINGID", 1000, 4294967295U) ;
+   /* read here, not at the setgroups: a bad one is the operator's to fix
+      (exit 100), not a failed login after the password was checked */
+  x = getenv("MYSQMAIL_AUTH_METERGID") ;
+  c->metergid = 0 ;
+  if (x && *x)
+  {
+    size_t n = uint32_scan(x, &c->metergid) ;
+    if (!n || x[n] || !c->metergid || c->metergid == (uint32_t)-1)
+      strerr_dief3x(AUTH_EXIT_CONFIG, "invalid MYSQMAIL_AUTH_METERGID: ", x, " (want a group id, 1 to 4294967294)") ;
+  }
   c->lookup = a && !strcmp(a, "1") ;
   c->credentials = c->lookup && getenv("CREDENTIALS_LOOKUP") ;
    /* Dovecot sets ORIG_UID for every checkpassword it runs */

@@ -22,20 +22,11 @@ extern char **environ ;
     to the mailbox's own; unprivileged, we stay who we are */
 int auth_drop (authconf const *c, authrow const *row)
 {
-  gid_t g[2] = { row->gid, 0 } ;
-  size_t n = 1 ;
-  char const *x = getenv("MYSQMAIL_AUTH_METERGID") ;
+  gid_t g[2] = { row->gid, c->metergid } ;
   if (c->dovecot || geteuid()) return 1 ;
    /* the meter spool's group: a session may add itself to the spool,
       a local user outside any session may not (doc/mysqmail-spool.md) */
-  if (x && *x)
-  {
-    uint32_t u ;
-    size_t len = uint32_scan(x, &u) ;
-    if (!len || x[len] || !u || u == (uint32_t)-1) { errno = EINVAL ; return 0 ; }
-    g[n++] = u ;
-  }
-  if (skalibs_setgroups(n, g) < 0 || setgid(g[0]) < 0) return 0 ;
+  if (skalibs_setgroups(c->metergid ? 2 : 1, g) < 0 || setgid(g[0]) < 0) return 0 ;
   return setuid(row->uid) == 0 ;
 }
 

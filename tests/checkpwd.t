@@ -5,7 +5,7 @@
 # malformed requests, failure counting, MYSQMAIL_AUTH_QUERY, Dovecot's
 # extensions (AUTHORIZED, EXTRA, userdb_*), database errors.
 . "$(dirname "$0")/lib.sh"
-plan 108
+plan 110
 fresh_db t_checkpwd
 C=$BIN/mysqmail-checkpwd
 F=$top/tests/fixtures/checkpwd
@@ -211,8 +211,12 @@ sql -e "DELETE FROM authfail"
 req bob@example.org wrong
 run MYSQMAIL_AUTH_MAXFAIL=0 MYSQMAIL_AUTH_MAXFAIL_IP=0 > /dev/null
 is "$(sql -e "SELECT COUNT(*) FROM authfail")" 0 'MYSQMAIL_AUTH_MAXFAIL=0 and MYSQMAIL_AUTH_MAXFAIL_IP=0: nothing counted'
-is "$(run MYSQMAIL_AUTH_MAXFAIL=x):$(err)" "100:mysqmail-checkpwd: fatal: invalid MYSQMAIL_AUTH_MAXFAIL: x (want 0 to 1000000" 'a bad MYSQMAIL_AUTH_MAXFAIL: exit 100, saying so'
+is "$(run MYSQMAIL_AUTH_MAXFAIL=x):$(err)" "100:mysqmail-checkpwd: fatal: invalid MYSQMAIL_AUTH_MAXFAIL: x (want 0 to 1000000)" 'a bad MYSQMAIL_AUTH_MAXFAIL: exit 100, saying so'
 is "$(run MYSQMAIL_AUTH_LOCKOUT=0)" 100 'MYSQMAIL_AUTH_LOCKOUT=0 while counting: exit 100'
+is "$(run MYSQMAIL_AUTH_METERGID=meter):$(err)" "100:mysqmail-checkpwd: fatal: invalid MYSQMAIL_AUTH_METERGID: meter (want a group id, 1 to 4294967294)" \
+  'a MYSQMAIL_AUTH_METERGID that is no number: exit 100 before the login, saying so'
+is "$(run MYSQMAIL_AUTH_METERGID=0):$(err)" "100:mysqmail-checkpwd: fatal: invalid MYSQMAIL_AUTH_METERGID: 0 (want a group id, 1 to 4294967294)" \
+  'MYSQMAIL_AUTH_METERGID=0: exit 100'
 # the attempt cannot be counted: no lockout would hold
 mariadb_root -e "SET GLOBAL read_only = 1"
 req bob@example.org 'correct horse'
