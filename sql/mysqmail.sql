@@ -43,17 +43,21 @@ CREATE TABLE IF NOT EXISTS domain (
 -- line the source booked: a line dated more than MYSQMAIL_MAX_AGE before
 -- it is refused, across restarts too. NULL (or a lower value) lets older
 -- lines in again. refused counts the lines the source refused to book (a
--- number or a date out of bounds: doc/security.md), once each.
+-- number or a date out of bounds: doc/security.md), once each. unmatched
+-- counts the lines that announce an event of the daemon (a delivery, a
+-- session's end, a transfer) but that the logger could not read, once each:
+-- a rise means the daemon writes its lines another way (doc/loggers.md).
 CREATE TABLE IF NOT EXISTS `cursor` (
   source VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
   position VARCHAR(64) CHARACTER SET ascii NULL,
   updated DATETIME NULL,
   token BIGINT UNSIGNED NOT NULL DEFAULT 0,
   newest BIGINT NULL,
-  refused BIGINT UNSIGNED NOT NULL DEFAULT 0
+  refused BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  unmatched BIGINT UNSIGNED NOT NULL DEFAULT 0
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
--- newest and refused, for a cursor table made before them; the rows are
+-- newest, refused and unmatched, for a cursor table made before them; the rows are
 -- kept (MariaDB and MySQL alike: MySQL has no ADD COLUMN IF NOT EXISTS)
 SET @mysqmail_ddl = IF(EXISTS (SELECT 1 FROM information_schema.COLUMNS
     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'cursor' AND COLUMN_NAME = 'newest'),
@@ -63,6 +67,11 @@ EXECUTE mysqmail_ddl;
 SET @mysqmail_ddl = IF(EXISTS (SELECT 1 FROM information_schema.COLUMNS
     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'cursor' AND COLUMN_NAME = 'refused'),
   'DO 0', 'ALTER TABLE `cursor` ADD COLUMN refused BIGINT UNSIGNED NOT NULL DEFAULT 0');
+PREPARE mysqmail_ddl FROM @mysqmail_ddl;
+EXECUTE mysqmail_ddl;
+SET @mysqmail_ddl = IF(EXISTS (SELECT 1 FROM information_schema.COLUMNS
+    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'cursor' AND COLUMN_NAME = 'unmatched'),
+  'DO 0', 'ALTER TABLE `cursor` ADD COLUMN unmatched BIGINT UNSIGNED NOT NULL DEFAULT 0');
 PREPARE mysqmail_ddl FROM @mysqmail_ddl;
 EXECUTE mysqmail_ddl;
 DEALLOCATE PREPARE mysqmail_ddl;

@@ -45,4 +45,10 @@ extern int acct_bound_when (logline const *, addr const *) ;
 extern int acct_bound_counts (counts const *, counts const *, addr const *) ;
 extern void acct_bound_booked (time_t) ;
 
+ /* acct_unmatched.c: a line that announces an event of the daemon, which
+    its parser could not read: counted, committed with the cursor */
+extern uint64_t acct_unmatched_n ;   /* since the last commit */
+extern void acct_unmatched (logline const *) ;
+extern void acct_unmatched_reset (void) ;
+
 #endif

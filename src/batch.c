@@ -1,6 +1,6 @@
 /* batch.c: one transaction per batch, traffic, logins and cursor together
    (with the date of the newest line booked, MYSQMAIL_MAX_AGE's mark, and
-   the count of lines refused).
+   the counts of lines refused and of lines not read).
    The cursor row carries a random token per batch: a logger that loses its
    connection while COMMIT is under way reads the token back once it is
    connected again, and so knows whether the batch landed. A named lock per
@@ -92,8 +92,8 @@ static int read_cursor (position *pos, uint64_t *token)
   MYSQL_RES *r ;
   MYSQL_ROW row ;
   q.len = 0 ;
-   /* refused is read to learn at start that the schema is older */
-  if (!db_catstr(&q, "SELECT position, token, newest, refused FROM `cursor` WHERE source = ")
+   /* refused and unmatched are read to learn at start that the schema is older */
+  if (!db_catstr(&q, "SELECT position, token, newest, refused, unmatched FROM `cursor` WHERE source = ")
    || !db_catquoted(&q, source, strlen(source))) nomem() ;
   if (!(r = db_select(q.s, q.len))) return 0 ;
   pos->kind = POSITION_NONE ;
@@ -133,7 +133,7 @@ int batch_open (void)
   if (!load_domains()) goto fail ;
   if (pending_token)
   {
-    if (token == pending_token) batch_token = token, batch_cursor = pos, acct_reset() ;
+    if (token == pending_token) batch_token = token, batch_cursor = pos, acct_reset(), acct_unmatched_reset() ;
     pending_token = 0 ;
   }
   if (token != batch_token)
@@ -199,7 +199,7 @@ static int send_cursor (position const *pos, uint64_t token)
   size_t n = position_fmt(fmt, pos) ;
   size_t tn = int64_fmt(t, acct_newest) ;
   q.len = 0 ;
-  if (!db_catstr(&q, "INSERT INTO `cursor` (source, position, updated, token, newest, refused) VALUES (")
+  if (!db_catstr(&q, "INSERT INTO `cursor` (source, position, updated, token, newest, refused, unmatched) VALUES (")
    || !db_catquoted(&q, source, strlen(source))
    || !stralloc_catb(&q, ",", 1)
    || !(n ? db_catquoted(&q, fmt, n) : db_catstr(&q, "NULL"))
@@ -209,7 +209,9 @@ static int send_cursor (position const *pos, uint64_t token)
    || !(acct_newest ? stralloc_catb(&q, t, tn) : db_catstr(&q, "NULL"))
    || !stralloc_catb(&q, ",", 1)
    || !db_catu64(&q, acct_refused)
-   || !db_catstr(&q, ") ON DUPLICATE KEY UPDATE refused = refused + VALUES(refused), position = COALESCE(VALUES(position), position), updated = VALUES(updated), token = VALUES(token),"
+   || !stralloc_catb(&q, ",", 1)
+   || !db_catu64(&q, acct_unmatched_n)
+   || !db_catstr(&q, ") ON DUPLICATE KEY UPDATE refused = refused + VALUES(refused), unmatched = unmatched + VALUES(unmatched), position = COALESCE(VALUES(position), position), updated = VALUES(updated), token = VALUES(token),"
        " newest = GREATEST(COALESCE(newest, VALUES(newest)), COALESCE(VALUES(newest), newest))")) nomem() ;
   return run() ;
 }
@@ -243,6 +245,7 @@ static int try_commit (position const *pos)
   batch_token = token ;
   if (pos->kind != POSITION_NONE) batch_cursor = *pos ;
   acct_reset() ;
+  acct_unmatched_reset() ;
   return 1 ;
 }
 
@@ -253,7 +256,7 @@ static int attempt (void *ctx)
   if (!db)
   {
     if (!batch_open()) return DB_TRY_STOP ;
-    if (!acct_n() && !acct_logins_n() && !acct_refused && !position_after(&batch_cursor, pos)) return DB_TRY_DONE ;
+    if (!acct_n() && !acct_logins_n() && !acct_refused && !acct_unmatched_n && !position_after(&batch_cursor, pos)) return DB_TRY_DONE ;
   }
   if (try_commit(pos)) return DB_TRY_DONE ;
   return pending_token ? DB_TRY_AGAIN : DB_TRY_FAILED ;

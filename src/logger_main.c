@@ -113,7 +113,7 @@ static void line (char const *s, size_t len, uint64_t endoff, int output)
    /* caught-up lines book only when their label says they are new */
   acct_replay = pos.kind == POSITION_NONE ? !output : position_covers(&skipto, &pos) ;
   acc = (*parse)(&l) ;
-  if ((acc || acct_refused) && !acct_replay) mark_pending() ;   /* refusals are counted with the cursor */
+  if ((acc || acct_refused || acct_unmatched_n) && !acct_replay) mark_pending() ;   /* refusals and unread lines are counted with the cursor */
   if (output && (!opt_u || !acc))
   {
      /* whole lines in each write, and on a pipe no more than PIPE_BUF

@@ -75,8 +75,8 @@ int main (int argc, char const *const *argv)
   if (!db_connect()) strerr_diefu(111, "connect to the database: ", db_error()) ;
   if (svgfile) report_svg(!strcmp(svgfile, "-") ? &out : &svg, &r) ;
   if (mode == 'c') report_csv(&out, &r) ;
-  else if (mode == 'm') report_metrics(&out, &r) ;
-  else if (!svgfile || strcmp(svgfile, "-")) report_text(&out, &r) ;
+  else if (mode == 'm') report_metrics(&out, &r), report_unmatched_metrics(&out) ;
+  else if (!svgfile || strcmp(svgfile, "-")) report_text(&out, &r), report_unmatched_text(&out) ;
   db_close() ;
   if (svgfile && strcmp(svgfile, "-")) put(svgfile, &svg) ;
   put(outfile, &out) ;

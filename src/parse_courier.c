@@ -58,6 +58,26 @@ static int session (logline const *l, unsigned int service, char const *s, size_
   return acct_add(l, service, user, userlen, &c) ;
 }
 
+static int has (char const *s, size_t len, char const *key)
+{
+  char const *v ;
+  size_t n ;
+  return scan_field(s, len, key, &v, &n) ;
+}
+
+ /* A session's end that session() cannot read: 1. A connection that
+    never logged in ends with neither a user nor counts: not an event. */
+static int end_unread (char const *s, size_t len)
+{
+  char const *user ;
+  size_t userlen ;
+  uint64_t u ;
+  if (scan_field(s, len, "user=", &user, &userlen) && userlen
+   && scan_field_u64(s, len, "rcvd=", &u) && scan_field_u64(s, len, "sent=", &u)) return 0 ;
+  return has(s, len, "user=") || has(s, len, "rcvd=") || has(s, len, "sent=") || has(s, len, "headers=")
+    || has(s, len, "body=") || has(s, len, "top=") || has(s, len, "retr=") ;
+}
+
 int parse_courier (logline const *l)
 {
   static char const *const ends[] = { "LOGOUT, ", "DISCONNECTED, ", "TIMEOUT, ", 0 } ;
@@ -76,6 +96,8 @@ int parse_courier (logline const *l)
   }
   if (service < 0) return 0 ;
   if (scan_prefix(s, len, "INFO: ")) { s += 6 ; len -= 6 ; }
+  for (unsigned int i = 0 ; ends[i] ; i++)
+    if (scan_prefix(s, len, ends[i]) && end_unread(s, len)) { acct_unmatched(l) ; return 0 ; }
   if (!scan_field(s, len, "user=", &user, &userlen) || !userlen) return 0 ;
   if (scan_prefix(s, len, "LOGIN, ")) return login(l, service, s, len, user, userlen) ;
   for (unsigned int i = 0 ; ends[i] ; i++)

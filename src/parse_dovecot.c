@@ -84,6 +84,16 @@ static int login (logline const *l, unsigned int service, char const *s, size_t 
   return acct_login(l, service, user, userlen, ip, iplen) ;
 }
 
+ /* A session's end ("Disconnected: Logged out ...", 2.2's "Logged out",
+    "Connection closed", ...) whose counts session() cannot read: counted */
+static int unread (logline const *l, char const *s, size_t len)
+{
+  static char const *const ends[] = { "Disconnected", "Logged out", "Connection closed", "Server shutting down", 0 } ;
+  for (unsigned int i = 0 ; ends[i] ; i++)
+    if (scan_prefix(s, len, ends[i])) { acct_unmatched(l) ; break ; }
+  return 0 ;
+}
+
 static int session (logline const *l, unsigned int service, char const *s, size_t len)
 {
   char const *user ;
@@ -106,13 +116,13 @@ static int session (logline const *l, unsigned int service, char const *s, size_
   if (service == SERVICE_POP3 && scan_field_pair(s, len, "top=", &a, &b))
   {
     uint64_t r, rb ;
-    if (!scan_field_pair(s, len, "retr=", &r, &rb)) return 0 ;
+    if (!scan_field_pair(s, len, "retr=", &r, &rb)) return unread(l, s, len) ;
     c.bytes_out = b > UINT64_MAX - rb ? UINT64_MAX : b + rb ;   /* past any bound, not wrapped */
     c.count_out = r ;   /* doc/design.md: POP3 books no bytes_in */
   }
   else
   {
-    if (!scan_field_u64(s, len, "in=", &c.bytes_in) || !scan_field_u64(s, len, "out=", &c.bytes_out)) return 0 ;
+    if (!scan_field_u64(s, len, "in=", &c.bytes_in) || !scan_field_u64(s, len, "out=", &c.bytes_out)) return unread(l, s, len) ;
     if (service == SERVICE_IMAP) scan_field_u64(s, len, "body_count=", &c.count_out) ;
   }
   c.logins = 1 ;

@@ -164,6 +164,31 @@ static int to_line (logline const *l, char const *key, size_t keylen, char const
   return r ;
 }
 
+ /* A line that announces a delivery's status ("to=<...>, ..., status=
+    WORD", or a field before it that an upgrade renamed or moved) which
+    to_line() cannot read: 1. message-id= and client= lines are left out:
+    their values come from the client and may hold ", status=". */
+static int status_unread (char const *s, size_t len)
+{
+  static char const *const known[] = { "sent", "deferred", "bounced", "expired", "undeliverable", "deliverable", "SOFTBOUNCE", 0 } ;
+  char const *a, *next, *st ;
+  size_t alen, n = 0 ;
+  while (n < len && ((s[n] >= 'a' && s[n] <= 'z') || s[n] == '_' || s[n] == '-')) n++ ;
+  if (!n || n >= len || s[n] != '=') return 0 ;
+  if (!scan_prefix(s, len, "to=<") && !scan_prefix(s, len, "status=")
+   && (!scan_find(s, len, ", status=", 9) || scan_prefix(s, len, "message-id=") || scan_prefix(s, len, "client="))) return 0 ;
+  if (!scan_addr(s, len, "to=", &a, &alen, &next)) return 1 ;
+  st = scan_find(next, len - (next - s), "status=", 7) ;
+  if (!st || st < next + 2 || memcmp(st - 2, ", ", 2)) return 1 ;
+  st += 7 ; n = len - (st - s) ;
+  for (unsigned int i = 0 ; known[i] ; i++)
+  {
+    size_t k = strlen(known[i]) ;
+    if (n >= k && !memcmp(st, known[i], k) && (n == k || st[k] == ' ' || st[k] == ',')) return 0 ;
+  }
+  return 1 ;
+}
+
 int parse_postfix (logline const *l)
 {
   char key[INSTMAX + 1 + QIDMAX] ;
@@ -189,5 +214,6 @@ int parse_postfix (logline const *l)
     else from_line(key, instlen + 1 + qidlen, s, len, l->when) ;
     return 0 ;
   }
+  if (status_unread(s, len)) { acct_unmatched(l) ; return 0 ; }
   return to_line(l, key, instlen + 1 + qidlen, s, len) ;
 }

@@ -226,5 +226,6 @@ int parse_pureftpd (logline const *l)
     int r = (*format[i])(l, s, len) ;
     if (r >= 0) return r ;
   }
+  acct_unmatched(l) ;    /* every line of a transfer log is a transfer */
   return 0 ;
 }

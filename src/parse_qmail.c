@@ -179,14 +179,38 @@ static void body (logline const *l, char const **s, size_t *len)
   }
 }
 
+ /* A delivery's end ("delivery 7: success: ...") or a qmail-pop3d
+    traffic line that the readers above cannot read: 1 */
+static int delivery_unread (char const *s, size_t len)
+{
+  uint64_t d ;
+  return !scan_num(&s, &len, ": ", &d)
+    || (!scan_prefix(s, len, "success:") && !scan_prefix(s, len, "failure:") && !scan_prefix(s, len, "deferral:")) ;
+}
+
+static int traffic_unread (char const *s, size_t len)
+{
+  char const *v ;
+  size_t n ;
+  uint64_t u ;
+  return !scan_field(s, len, "ip=", &v, &n) || !scan_field_u64(s, len, "in=", &u)
+    || !scan_field_u64(s, len, "out=", &u) || !scan_field_u64(s, len, "retr=", &u)
+    || !scan_find(s, len, " user=", 6) ;
+}
+
 int parse_qmail (logline const *l)
 {
   char const *s ;
   size_t len ;
   if (l->taglen == 11 && !memcmp(l->tag, "qmail-pop3d", 11))
-    return scan_prefix(l->msg, l->msglen, "traffic ") ? pop3d_traffic(l, l->msg + 7, l->msglen - 7) : 0 ;
+  {
+    if (!scan_prefix(l->msg, l->msglen, "traffic ")) return 0 ;
+    if (traffic_unread(l->msg + 7, l->msglen - 7)) { acct_unmatched(l) ; return 0 ; }
+    return pop3d_traffic(l, l->msg + 7, l->msglen - 7) ;
+  }
   body(l, &s, &len) ;
   msgtab_expire(l->when) ;
+  if (scan_prefix(s, len, "delivery ") && delivery_unread(s + 9, len - 9)) { acct_unmatched(l) ; return 0 ; }
   if (scan_prefix(s, len, "delivery ")) return delivery_end(l, s + 9, len - 9) ;
   if (scan_prefix(s, len, "starting delivery ")) delivery_start(s + 18, len - 18, l->when) ;
   else if (scan_prefix(s, len, "info msg ")) msg_info(s + 9, len - 9, l->when) ;

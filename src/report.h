@@ -79,5 +79,7 @@ extern void report_text (stralloc *, report const *) ;
 extern void report_csv (stralloc *, report const *) ;
 extern void report_svg (stralloc *, report const *) ;
 extern void report_metrics (stralloc *, report const *) ;
+extern void report_unmatched_text (stralloc *) ;     /* `cursor`.unmatched */
+extern void report_unmatched_metrics (stralloc *) ;
 
 #endif
