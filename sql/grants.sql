@@ -38,5 +38,6 @@ GRANT SELECT (domain, localpart, last_login),
 CREATE ROLE IF NOT EXISTS mysqmail_report;
 GRANT SELECT ON traffic TO mysqmail_report;
 GRANT SELECT ON `cursor` TO mysqmail_report;
+GRANT SELECT ON outcome TO mysqmail_report;
 GRANT SELECT ON domain TO mysqmail_report;
 GRANT SELECT (domain, localpart, active, last_login, last_login_ip, last_login_service) ON mailbox TO mysqmail_report;

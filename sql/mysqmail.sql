@@ -105,3 +105,19 @@ CREATE TABLE IF NOT EXISTS authfail (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 -- before the 'pair' kind, name held 320 characters: a login and its address need more
 ALTER TABLE authfail MODIFY name VARCHAR(400) NOT NULL;
+
+-- outcomes, booked by the Postfix and qmail loggers in the batch transaction, to the hosted
+-- side (the recipient, else the sender), per (day, domain, localpart)
+CREATE TABLE IF NOT EXISTS outcome (
+  day DATE NOT NULL,
+  domain VARCHAR(253) NOT NULL,
+  localpart VARCHAR(64) NOT NULL,
+  bounced BIGINT UNSIGNED NOT NULL DEFAULT 0,     -- mails bounced (status=bounced, per rcpt)
+  deferrals BIGINT UNSIGNED NOT NULL DEFAULT 0,   -- deferral attempts (status=deferred lines)
+  deferred BIGINT UNSIGNED NOT NULL DEFAULT 0,    -- mails deferred at least once (per rcpt, once)
+  expired BIGINT UNSIGNED NOT NULL DEFAULT 0,     -- mails returned after the queue lifetime
+  rejected_4xx BIGINT UNSIGNED NOT NULL DEFAULT 0,-- recipients rejected at SMTP time, 4xx
+  rejected_5xx BIGINT UNSIGNED NOT NULL DEFAULT 0,-- and 5xx
+  PRIMARY KEY (day, domain, localpart),
+  KEY domain_day (domain, day)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;

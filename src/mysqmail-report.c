@@ -10,7 +10,7 @@
 #include "db.h"
 #include "report.h"
 
-#define USAGE "mysqmail-report [ -c | -m ] [ -s svgfile ] [ -o file ] [ -M YYYY-MM | -f YYYY-MM-DD -t YYYY-MM-DD ] [ -D domain ]"
+#define USAGE "mysqmail-report [ -c | -m ] [ -s svgfile [ -g domains|daily ] ] [ -o file ] [ -M YYYY-MM | -f YYYY-MM-DD -t YYYY-MM-DD ] [ -D domain | -U mailbox ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 
  /* the whole output at once: into a file by rename, so a reader (the
@@ -41,18 +41,31 @@ static void period_args (report *r, char const *month, char const *from, char co
   if (strcmp(r->p.from, r->p.to) > 0) strerr_dief(100, "the period ends before it starts: ", r->p.from, " to ", r->p.to) ;
 }
 
+ /* -U localpart@domain: that mailbox; no '@': a login booked without a
+    domain. Split at the last '@', as the loggers do. */
+static void mailbox_arg (report *r, char const *mailbox)
+{
+  static stralloc sa = STRALLOC_ZERO ;
+  char const *at = strrchr(mailbox, '@') ;
+  size_t n = at ? (size_t)(at - mailbox) : strlen(mailbox) ;
+  if (r->domain) dieusage() ;
+  if (!stralloc_catb(&sa, mailbox, n) || !stralloc_0(&sa)) strerr_diefu(111, "allocate memory") ;
+  r->local = sa.s ;
+  r->domain = at ? at + 1 : "" ;
+}
+
 int main (int argc, char const *const *argv)
 {
-  report r = { .domain = 0 } ;
+  report r = { .domain = 0, .local = 0 } ;
   stralloc out = STRALLOC_ZERO, svg = STRALLOC_ZERO ;
-  char const *month = 0, *from = 0, *to = 0, *svgfile = 0, *outfile = 0 ;
+  char const *month = 0, *from = 0, *to = 0, *svgfile = 0, *outfile = 0, *chart = 0, *mailbox = 0 ;
   char mode = 't' ;
   PROG = "mysqmail-report" ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "cms:o:M:f:t:D:", &l) ;
+      int opt = subgetopt_r(argc, argv, "cms:o:M:f:t:D:g:U:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -63,6 +76,8 @@ int main (int argc, char const *const *argv)
         case 'f' : from = l.arg ; break ;
         case 't' : to = l.arg ; break ;
         case 'D' : r.domain = l.arg ; break ;
+        case 'g' : chart = l.arg ; break ;
+        case 'U' : mailbox = l.arg ; break ;
         default : dieusage() ;
       }
     }
@@ -70,10 +85,12 @@ int main (int argc, char const *const *argv)
   }
   if (argc) dieusage() ;
   if (svgfile && !strcmp(svgfile, "-") && mode != 't') dieusage() ;
+  if (chart && (!svgfile || (strcmp(chart, "daily") && strcmp(chart, "domains")))) dieusage() ;
+  if (mailbox) mailbox_arg(&r, mailbox) ;
   period_args(&r, month, from, to) ;
   db_config() ;
   if (!db_connect()) strerr_diefu(111, "connect to the database: ", db_error()) ;
-  if (svgfile) report_svg(!strcmp(svgfile, "-") ? &out : &svg, &r) ;
+  if (svgfile) (chart && !strcmp(chart, "daily") ? &report_svg_daily : &report_svg)(!strcmp(svgfile, "-") ? &out : &svg, &r) ;
   if (mode == 'c') report_csv(&out, &r) ;
   else if (mode == 'm') report_metrics(&out, &r), report_unmatched_metrics(&out) ;
   else if (!svgfile || strcmp(svgfile, "-")) report_text(&out, &r), report_unmatched_text(&out) ;

@@ -58,6 +58,7 @@ struct report_s
 {
   period p ;
   char const *domain ;    /* only this domain, or 0 */
+  char const *local ;     /* and only this local part (with domain), or 0 */
 } ;
 
 extern int report_where (stralloc *, report const *) ;
@@ -78,6 +79,8 @@ extern void report_dbdie (char const *) ;
 extern void report_text (stralloc *, report const *) ;
 extern void report_csv (stralloc *, report const *) ;
 extern void report_svg (stralloc *, report const *) ;
+extern void report_svg_daily (stralloc *, report const *) ;  /* -g daily */
+extern char const *const report_colour[] ;            /* per service */
 extern void report_metrics (stralloc *, report const *) ;
 extern void report_unmatched_text (stralloc *) ;     /* `cursor`.unmatched */
 extern void report_unmatched_metrics (stralloc *) ;

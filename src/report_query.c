@@ -6,7 +6,7 @@
 #include "db.h"
 #include "report.h"
 
- /* the period, and the domain when one is asked for */
+ /* the period, and the domain or the mailbox when one is asked for */
 int report_where (stralloc *q, report const *r)
 {
   if (!db_catstr(q, " WHERE day BETWEEN ")
@@ -14,6 +14,7 @@ int report_where (stralloc *q, report const *r)
    || !db_catstr(q, " AND ")
    || !db_catquoted(q, r->p.to, 10)) return 0 ;
   if (r->domain && (!db_catstr(q, " AND domain = ") || !db_catquoted(q, r->domain, strlen(r->domain)))) return 0 ;
+  if (r->local && (!db_catstr(q, " AND localpart = ") || !db_catquoted(q, r->local, strlen(r->local)))) return 0 ;
   return 1 ;
 }
 

@@ -15,7 +15,7 @@
 #define ROWH 24
 #define TOP 64
 
-static char const *const colour[SERVICE_N] = { "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1" } ;
+char const *const report_colour[SERVICE_N] = { "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1" } ;
 
 static stralloc *out ;
 
@@ -67,7 +67,7 @@ static void legend (void)
   unsigned int i ;
   for (i = 0 ; i < SERVICE_N ; i++)
   {
-    s("<rect x=\"") ; u(LEFT + i * 90) ; s("\" y=\"34\" width=\"12\" height=\"12\" fill=\"") ; s(colour[i]) ;
+    s("<rect x=\"") ; u(LEFT + i * 90) ; s("\" y=\"34\" width=\"12\" height=\"12\" fill=\"") ; s(report_colour[i]) ;
     s("\"/><text x=\"") ; u(LEFT + i * 90 + 16) ; s("\" y=\"45\">") ; s(service_name[i]) ; s("</text>\n") ;
   }
 }
@@ -89,7 +89,7 @@ static void bar (rtable const *t, size_t row, long double max)
     cum += n ;
     if (!n) continue ;
     s("<rect x=\"") ; u(LEFT + x0) ; s("\" y=\"") ; u(y + 2) ;
-    s("\" width=\"") ; u(reach(cum, max) - x0) ; s("\" height=\"16\" fill=\"") ; s(colour[i]) ;
+    s("\" width=\"") ; u(reach(cum, max) - x0) ; s("\" height=\"16\" fill=\"") ; s(report_colour[i]) ;
     s("\"><title>") ; xname(d) ; s(" ") ; s(service_name[i]) ; s(": ") ; s(rtable_cell(t, row, 1 + i)) ; s(" bytes</title></rect>\n") ;
   }
   s("<text class=\"total\" x=\"") ; u(LEFT + reach(total, max) + 6) ; s("\" y=\"") ; u(y + 13) ; s("\">") ;

@@ -135,7 +135,9 @@ void report_text (stralloc *sa, report const *r)
 {
   if (!stralloc_cats(sa, "traffic from ") || !stralloc_cats(sa, r->p.from)
    || !stralloc_cats(sa, " to ") || !stralloc_cats(sa, r->p.to)) nomem() ;
-  if (r->domain && (!stralloc_cats(sa, ", domain ") || !report_name(sa, report_domain(r->domain)))) nomem() ;
+  if (r->local && (!stralloc_cats(sa, ", mailbox ") || !report_name(sa, r->local)
+   || (r->domain[0] && (!stralloc_catb(sa, "@", 1) || !report_name(sa, r->domain))))) nomem() ;
+  else if (!r->local && r->domain && (!stralloc_cats(sa, ", domain ") || !report_name(sa, report_domain(r->domain)))) nomem() ;
   if (!stralloc_cats(sa, "\n\n")) nomem() ;
   if (!any(r))
   {
