@@ -125,8 +125,9 @@ static void what (report const *r)
   else if (r->domain) { s(", domain ") ; xname(report_domain(r->domain)) ; }
 }
 
- /* 1 read, 0 the table is not there (or not to be read by this user) */
-static int fetch (panel *p, report const *r, char const *head, char const *tail)
+ /* 1 read; 0 an optional table is not there (or not to be read by this
+    user) */
+static int fetch (panel *p, report const *r, char const *head, char const *tail, int optional)
 {
   stralloc q = STRALLOC_ZERO ;
   size_t i, n ;
@@ -135,8 +136,8 @@ static int fetch (panel *p, report const *r, char const *head, char const *tail)
   {
      /* a database without the table (an older schema), or a user not
         granted it: the chart without that panel */
+    if (!optional || (db_errno() != 1142 && db_errno() != 1146)) report_dbdie("read the days") ;
     if (db_errno() == 1142) strerr_warnwu2x("read the outcomes, the chart goes without them: ", db_error()) ;
-    else if (db_errno() != 1146) report_dbdie("read the days") ;
     stralloc_free(&q) ;
     return 0 ;
   }
@@ -312,8 +313,8 @@ void report_svg_daily (stralloc *sa, report const *r)
   slot = PLOTW / ndays ;
   if (slot > SLOTMAX) slot = SLOTMAX ;
   if (slot < 2) slot = 2 ;
-  fetch(&traffic, r, "SELECT day, " REPORT_SUMS " FROM traffic", " GROUP BY day ORDER BY day") ;
-  has_outcome = fetch(&outcome, r, "SELECT day, SUM(bounced), SUM(deferred), SUM(expired), SUM(rejected_4xx) + SUM(rejected_5xx) FROM outcome", " GROUP BY day ORDER BY day") ;
+  fetch(&traffic, r, "SELECT day, " REPORT_SUMS " FROM traffic", " GROUP BY day ORDER BY day", 0) ;
+  has_outcome = fetch(&outcome, r, "SELECT day, SUM(bounced), SUM(deferred), SUM(expired), SUM(rejected_4xx) + SUM(rejected_5xx) FROM outcome", " GROUP BY day ORDER BY day", 1) ;
   out = &body ;
   y = draw(&traffic, 30, TRAFFIC_H) ;
   if (has_outcome) y = draw(&outcome, y, OUTCOME_H) ;

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$top/tests/report-fixtures.sh"
 R=$BIN/mysqmail-report
-plan 33
+plan 34
 
 fresh_db t_report_daily
 book
@@ -198,6 +198,10 @@ is "$?:$(cat "$T_TMP/err")" '100:mysqmail-report: fatal: the daily chart covers 
 $R -M 2027-02 -g daily -s - > "$T_TMP/empty.svg"
 xmllint --noout "$T_TMP/empty.svg" 2>&1 && grep -q '>no traffic<' "$T_TMP/empty.svg" && grep -q '>no outcomes<' "$T_TMP/empty.svg"
 ok $? 'an empty month: a well-formed chart that says so'
+sql -e 'REVOKE SELECT ON outcome FROM mysqmail_report'
+$R -M 2026-11 -g daily -s - > "$T_TMP/noperm.svg" 2> "$T_TMP/err"
+is "$?:$(grep -c 'outcomes per day' "$T_TMP/noperm.svg"):$(grep -c '^mysqmail-report: warning: unable to read the outcomes, the chart goes without them: ' "$T_TMP/err")" 0:0:1 \
+  'a report user not granted the outcome table: the traffic chart alone, and a warning'
 sql -e 'DROP TABLE outcome'
 $R -M 2026-11 -g daily -s - > "$T_TMP/noout.svg" 2> "$T_TMP/err"
 is "$?:$(grep -c 'outcomes per day' "$T_TMP/noout.svg"):$(svgread "$T_TMP/noout.svg" | grep -c '^day')" "0:0:$(want_days "$W" | grep -c .)" \
