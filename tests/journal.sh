@@ -46,6 +46,8 @@ jd_start() {
   JD=$!
   wait_for test -S /run/systemd/journal/socket
 }
+# jd_trap: after lib.sh, journald stops with the test however it ends
+jd_trap() { trap 'jd_stop; t_cleanup' EXIT; }
 jd_stop() {
   [ -n "$JD" ] || return 0
   kill "$JD" 2>/dev/null; wait "$JD" 2>/dev/null; JD=

@@ -9,6 +9,7 @@
 # vacuum while running.
 . "$(dirname "$0")/journal.sh"
 . "$(dirname "$0")/lib.sh"
+jd_trap
 plan 27
 # journald dates its entries now: no year to guess for journalctl's text
 export MYSQMAIL_YEAR_REF=
