@@ -1,0 +1,70 @@
+/* policy.h: mysqmail-policy, Postfix's policy delegation protocol and the
+   sending limits of table sendlimit */
+
+#ifndef MYSQMAIL_POLICY_H
+#define MYSQMAIL_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define POLICY_LINEMAX 4096     /* one name=value line, without its newline */
+#define POLICY_LINESMAX 1000    /* lines in one request */
+
+ /* the attributes a decision needs; the others are read and ignored */
+typedef struct policy_req_s policy_req ;
+struct policy_req_s
+{
+  char state[32] ;              /* protocol_state: RCPT, END-OF-MESSAGE, ... */
+  char instance[128] ;
+  char sender[POLICY_LINEMAX] ;
+  char login[POLICY_LINEMAX] ;  /* sasl_username */
+  uint64_t size ;
+  uint64_t rcpts ;              /* recipient_count */
+  int isrequest ;               /* request=smtpd_access_policy seen */
+  char const *why ;             /* a malformed request: what was wrong */
+} ;
+
+ /* policy_req.c: 1 a request, 0 end of input between requests, -1 a
+    malformed request read up to its empty line (why says what), -2 end
+    of input inside a request, -3 a read error */
+extern int policy_read (policy_req *) ;
+
+ /* policy_mem.c: what this process admitted and has not yet seen booked */
+extern unsigned int policy_hold ;   /* seconds an admitted amount counts */
+ /* [0..2] mails, rcpts, bytes of the day; [3..5] of the month */
+extern void policy_mem_sum (char const *, time_t, unsigned int, unsigned int, uint64_t *) ;
+extern void policy_mem_add (char const *, time_t, unsigned int, uint64_t, uint64_t, uint64_t) ;
+
+ /* policy_db.c: prepared statements on the kept connection */
+#define POLICY_MAXLIMITS 32
+typedef struct policy_limit_s policy_limit ;
+struct policy_limit_s
+{
+  char id[12] ;
+  char scope ;                  /* 'l'ogin, 'm'ailbox, 'd'omain */
+  char period ;                 /* 'd'ay, 'm'onth */
+  char metric ;                 /* 'm'ails_out, 'r'cpts_out, 'b'ytes_out, 't' bytes_total */
+  char action ;                 /* 'w'arn, 'd'efer, 'r'eject */
+  uint64_t max ;
+  char message[256] ;           /* empty: the default text */
+} ;
+ /* 1 done, 0 failed: the connection is away or a statement failed;
+    policy_db_error() says why */
+extern int policy_db_ready (time_t) ;
+extern char const *policy_db_error (void) ;
+extern int policy_db_hosted (char const *, int *) ;
+extern int policy_db_limits (char const *, char const *, char const *, policy_limit *, unsigned int *) ;
+ /* booked usage: u[0..2] mails, rcpts, bytes of the day, u[3..5] of the
+    month; t[0] traffic bytes of the day, t[1] of the month */
+extern int policy_db_outbound (char, char const *, char const *, char const *, char const *, uint64_t *) ;
+extern int policy_db_traffic (char const *, char const *, char const *, char const *, uint64_t *) ;
+
+ /* policy_decide.c: the answer to one request, "action=..." without the
+    ending empty line, into ans (POLICY_ANSWERMAX bytes) */
+#define POLICY_ANSWERMAX 600
+extern int policy_onerror_defer ;   /* the database away: defer, else DUNNO */
+extern void policy_decide (policy_req *, time_t, char *) ;
+extern void policy_answer_onerror (char *, char const *) ;
+
+#endif
