@@ -53,12 +53,15 @@ struct policy_limit_s
     policy_db_error() says why */
 extern int policy_db_ready (time_t) ;
 extern char const *policy_db_error (void) ;
-extern int policy_db_hosted (char const *, int *) ;
 extern int policy_db_limits (char const *, char const *, char const *, policy_limit *, unsigned int *) ;
- /* booked usage: u[0..2] mails, rcpts, bytes of the day, u[3..5] of the
-    month; t[0] traffic bytes of the day, t[1] of the month */
-extern int policy_db_outbound (char, char const *, char const *, char const *, char const *, uint64_t *) ;
-extern int policy_db_traffic (char const *, char const *, char const *, char const *, uint64_t *) ;
+ /* booked usage in one round trip: u[6*k + 0..2] mails, rcpts, bytes of
+    the day, u[6*k + 3..5] of the month; k 0 the login (outbound kind
+    login), 1 the mailbox, 2 the domain (kind sender), 3 the mailbox's
+    traffic, 4 the domain's (their bytes in [2] and [5]). name: domain and
+    localpart of the login, of the mailbox, the domain, domain and
+    localpart of the mailbox for traffic, the domain for traffic; a null
+    domain skips its part. */
+extern int policy_db_usage (char const *const *, char const *, char const *, uint64_t *) ;
 
  /* policy_decide.c: the answer to one request, "action=..." without the
     ending empty line, into ans (POLICY_ANSWERMAX bytes) */

@@ -12,24 +12,30 @@
 #define RETRY 2
 #define COLMAX 1100   /* a message of 255 utf8mb4 characters fits */
 
-enum { S_HOSTED, S_LIMITS, S_OUT_BOX, S_OUT_DOMAIN, S_TRAFFIC_BOX, S_TRAFFIC_DOMAIN, S_N } ;
+enum { S_LIMITS, S_USAGE, S_N } ;
 
- /* day params: the day, then the month's first day and the day again */
+ /* Two round trips a request, whatever it asks: one for the limits, one
+    for every sum they need. A part whose name is NULL reads nothing. */
+ /* day params: the day three times, then the month's first day and the day */
 #define SUMS "IFNULL(SUM(IF(day = ?, mails, 0)), 0), IFNULL(SUM(IF(day = ?, rcpts, 0)), 0), IFNULL(SUM(IF(day = ?, bytes, 0)), 0), " \
   "IFNULL(SUM(mails), 0), IFNULL(SUM(rcpts), 0), IFNULL(SUM(bytes), 0) FROM outbound WHERE "
- /* sums are DECIMAL: bytes_in + bytes_out of a row would overflow BIGINT first */
-#define TSUMS "IFNULL(SUM(IF(day = ?, bytes_in, 0)) + SUM(IF(day = ?, bytes_out, 0)), 0), " \
-  "IFNULL(SUM(bytes_in) + SUM(bytes_out), 0) FROM traffic WHERE "
+ /* sums are DECIMAL: bytes_in + bytes_out of a row would overflow BIGINT first.
+    day params: the day twice, then the month's first day and the day */
+#define TSUMS "0, 0, IFNULL(SUM(IF(day = ?, bytes_in, 0)) + SUM(IF(day = ?, bytes_out, 0)), 0), " \
+  "0, 0, IFNULL(SUM(bytes_in) + SUM(bytes_out), 0) FROM traffic WHERE "
+#define LIMIT "SELECT id, scope, period, metric, max, action, IFNULL(message, '') FROM sendlimit WHERE "
 
 static char const *const text[S_N] =
 {
-  "SELECT 1 FROM domain WHERE name = ?",
-  "SELECT id, scope, period, metric, max, action, IFNULL(message, '') FROM sendlimit"
-  " WHERE (scope = 'login' AND name = ?) OR (scope = 'mailbox' AND name = ?) OR (scope = 'domain' AND name = ?)",
-  "SELECT " SUMS "kind = ? AND domain = ? AND localpart = ? AND day >= ? AND day <= ?",
-  "SELECT " SUMS "kind = 'sender' AND domain = ? AND day >= ? AND day <= ?",
-  "SELECT " TSUMS "domain = ? AND localpart = ? AND day >= ? AND day <= ?",
-  "SELECT " TSUMS "domain = ? AND day >= ? AND day <= ?",
+   /* mailbox and domain limits only when the domain is hosted */
+  LIMIT "scope = 'login' AND name = ?"
+  " UNION ALL " LIMIT "((scope = 'mailbox' AND name = ?) OR (scope = 'domain' AND name = ?))"
+  " AND EXISTS (SELECT 1 FROM domain WHERE name = ?)",
+  "SELECT 'l', " SUMS "kind = 'login' AND domain = ? AND localpart = ? AND day >= ? AND day <= ?"
+  " UNION ALL SELECT 'm', " SUMS "kind = 'sender' AND domain = ? AND localpart = ? AND day >= ? AND day <= ?"
+  " UNION ALL SELECT 'd', " SUMS "kind = 'sender' AND domain = ? AND day >= ? AND day <= ?"
+  " UNION ALL SELECT 'M', " TSUMS "domain = ? AND localpart = ? AND day >= ? AND day <= ?"
+  " UNION ALL SELECT 'D', " TSUMS "domain = ? AND day >= ? AND day <= ?",
 } ;
 
 static MYSQL_STMT *st[S_N] ;
@@ -85,9 +91,9 @@ typedef int rowfunc (char cols[][COLMAX], unsigned long *, my_bool *, void *) ;
 static int run (unsigned int i, char const *const *p, unsigned int np, unsigned int nc, rowfunc *f, void *ctx)
 {
   static char cols[8][COLMAX] ;
-  MYSQL_BIND pb[8], rb[8] ;
-  unsigned long plen[8], clen[8] ;
-  my_bool cnull[8], pnull[8] ;
+  MYSQL_BIND pb[32], rb[8] ;
+  unsigned long plen[32], clen[8] ;
+  my_bool cnull[8], pnull[32] ;
   MYSQL_STMT *s = st[i] ;
   int r, ok = 1 ;
   if (!s) { seterr("", "not connected") ; return 0 ; }
@@ -126,19 +132,6 @@ static int run (unsigned int i, char const *const *p, unsigned int np, unsigned 
   if (db_gone(mysql_stmt_errno(s))) closeall() ;
   else { mysql_stmt_free_result(s) ; mysql_stmt_reset(s) ; }
   return 0 ;
-}
-
-static int one (char cols[][COLMAX], unsigned long *len, my_bool *null, void *ctx)
-{
-  (void)cols ; (void)len ; (void)null ;
-  *(int *)ctx = 1 ;
-  return 1 ;
-}
-
-int policy_db_hosted (char const *domain, int *hosted)
-{
-  *hosted = 0 ;
-  return run(S_HOSTED, &domain, 1, 1, &one, hosted) ;
 }
 
  /* a decimal in a string, saturating; 0 when it is not one */
@@ -195,53 +188,36 @@ static int limitrow (char cols[][COLMAX], unsigned long *len, my_bool *null, voi
 
 int policy_db_limits (char const *login, char const *mailbox, char const *domain, policy_limit *l, unsigned int *n)
 {
-  char const *p[3] = { login, mailbox, domain } ;
+  char const *p[4] = { login, mailbox, domain, domain } ;
   limits_ctx c = { .l = l, .n = 0 } ;
-  int r = run(S_LIMITS, p, 3, 7, &limitrow, &c) ;
+  int r = run(S_LIMITS, p, 4, 7, &limitrow, &c) ;
   *n = c.n ;
   return r ;
 }
 
-typedef struct { uint64_t *u ; unsigned int n ; } sums_ctx ;
-
 static int sumrow (char cols[][COLMAX], unsigned long *len, my_bool *null, void *ctx)
 {
-  sums_ctx *c = ctx ;
+  uint64_t *u = ctx ;
+  char const *parts = "lmdMD", *x ;
   (void)len ;
-  for (unsigned int j = 0 ; j < c->n ; j++)
-    if (null[j] || !u64(cols[j], c->u + j)) return 0 ;
+  if (null[0] || !cols[0][0] || cols[0][1] || !(x = strchr(parts, cols[0][0]))) return 0 ;
+  u += 6 * (x - parts) ;
+  for (unsigned int j = 0 ; j < 6 ; j++)
+    if (null[1 + j] || !u64(cols[1 + j], u + j)) return 0 ;
   return 1 ;
 }
 
- /* kind 'sender' or 'login'; localpart null: the whole domain */
-int policy_db_outbound (char kind, char const *domain, char const *localpart, char const *day, char const *first, uint64_t *u)
+ /* u: 5 times 6 sums; a null name skips its part */
+int policy_db_usage (char const *const *name, char const *day, char const *first, uint64_t *u)
 {
-  sums_ctx c = { .u = u, .n = 6 } ;
-  memset(u, 0, 6 * sizeof(uint64_t)) ;
-  if (localpart)
+  char const *p[31] =
   {
-    char const *p[8] = { day, day, day, kind == 'l' ? "login" : "sender", domain, localpart, first, day } ;
-    return run(S_OUT_BOX, p, 8, 6, &sumrow, &c) ;
-  }
-  else
-  {
-    char const *p[6] = { day, day, day, domain, first, day } ;
-    return run(S_OUT_DOMAIN, p, 6, 6, &sumrow, &c) ;
-  }
-}
-
-int policy_db_traffic (char const *domain, char const *localpart, char const *day, char const *first, uint64_t *t)
-{
-  sums_ctx c = { .u = t, .n = 2 } ;
-  t[0] = t[1] = 0 ;
-  if (localpart)
-  {
-    char const *p[6] = { day, day, domain, localpart, first, day } ;
-    return run(S_TRAFFIC_BOX, p, 6, 2, &sumrow, &c) ;
-  }
-  else
-  {
-    char const *p[5] = { day, day, domain, first, day } ;
-    return run(S_TRAFFIC_DOMAIN, p, 5, 2, &sumrow, &c) ;
-  }
+    day, day, day, name[0] ? name[0] : 0, name[0] ? name[1] : 0, first, day,
+    day, day, day, name[2] ? name[2] : 0, name[2] ? name[3] : 0, first, day,
+    day, day, day, name[4], first, day,
+    day, day, name[5] ? name[5] : 0, name[5] ? name[6] : 0, first, day,
+    day, day, name[7], first, day,
+  } ;
+  memset(u, 0, 30 * sizeof(uint64_t)) ;
+  return run(S_USAGE, p, 31, 7, &sumrow, u) ;
 }

@@ -87,6 +87,7 @@ static int evaluate (policy_req *r, time_t now, int rcpt, char *ans)
   static char mailbox[POLICY_LINEMAX + 1], domain[POLICY_LINEMAX + 1], slocal[POLICY_LINEMAX + 1] ;
   static char llocal[POLICY_LINEMAX + 1], ldomain[POLICY_LINEMAX + 1] ;
   policy_limit lim[POLICY_MAXLIMITS] ;
+  uint64_t u[30] ;
   unsigned int n, dayn, monthn ;
   localday d = LOCALDAY_ZERO ;
   char first[11] ;
@@ -112,20 +113,16 @@ static int evaluate (policy_req *r, time_t now, int rcpt, char *ans)
   {
     char *at = strrchr(r->sender, '@') ;
     size_t dlen = at ? strlen(at + 1) : 0 ;
+     /* the query returns mailbox and domain limits only when the domain is hosted */
     if (at && at > r->sender && dlen && dlen <= 253)
     {
-      int hosted ;
       size_t llen = at - r->sender ;
       for (size_t i = 0 ; i <= dlen ; i++) domain[i] = at[1 + i] >= 'A' && at[1 + i] <= 'Z' ? at[1 + i] + 32 : at[1 + i] ;
-      if (!policy_db_hosted(domain, &hosted)) return 0 ;
-      if (hosted)
-      {
-        memcpy(slocal, r->sender, llen) ; slocal[llen] = 0 ;
-        memcpy(mailbox, r->sender, llen + 1) ;
-        memcpy(mailbox + llen + 1, domain, dlen + 1) ;
-        sub[L_MAILBOX].name = mailbox ;
-        sub[L_DOMAIN].name = domain ;
-      }
+      memcpy(slocal, r->sender, llen) ; slocal[llen] = 0 ;
+      memcpy(mailbox, r->sender, llen + 1) ;
+      memcpy(mailbox + llen + 1, domain, dlen + 1) ;
+      sub[L_MAILBOX].name = mailbox ;
+      sub[L_DOMAIN].name = domain ;
     }
   }
   if (!sub[L_LOGIN].name && !sub[L_MAILBOX].name) { answer(ans, "action=DUNNO", 0) ; return 1 ; }
@@ -142,17 +139,23 @@ static int evaluate (policy_req *r, time_t now, int rcpt, char *ans)
     }
     sub[s].limited |= lim[i].metric == 't' && s != L_LOGIN ? 2 : 1 ;
   }
+  {
+    char const *name[8] =
+    {
+      sub[L_LOGIN].limited ? ldomain : 0, llocal,
+      sub[L_MAILBOX].limited ? domain : 0, slocal,
+      sub[L_DOMAIN].limited ? domain : 0,
+      sub[L_MAILBOX].limited & 2 ? domain : 0, slocal,
+      sub[L_DOMAIN].limited & 2 ? domain : 0
+    } ;
+    if (!policy_db_usage(name, d.str, first, u)) return 0 ;
+  }
   for (unsigned int s = 0 ; s < L_N ; s++)
   {
-    uint64_t u[6], m[6], t[2] ;
+    uint64_t m[6], t[2] ;
     if (!sub[s].limited) continue ;
-    if (s == L_LOGIN)
-    {
-      if (!policy_db_outbound('l', ldomain, llocal, d.str, first, u)) return 0 ;
-    }
-    else if (!policy_db_outbound('s', domain, s == L_MAILBOX ? slocal : 0, d.str, first, u)) return 0 ;
-    t[0] = u[2] ; t[1] = u[5] ;
-    if (sub[s].limited & 2 && !policy_db_traffic(domain, s == L_MAILBOX ? slocal : 0, d.str, first, t)) return 0 ;
+    t[0] = u[6 * s + 2] ; t[1] = u[6 * s + 5] ;
+    if (sub[s].limited & 2) { t[0] = u[6 * (s + 2) + 2] ; t[1] = u[6 * (s + 2) + 5] ; }
     sub[s].key[0] = "lmd"[s] ; sub[s].key[1] = ':' ;
     for (size_t i = 0 ; ; i++)
     {
@@ -163,7 +166,7 @@ static int evaluate (policy_req *r, time_t now, int rcpt, char *ans)
     policy_mem_sum(sub[s].key, now, dayn, monthn, m) ;
     for (unsigned int p = 0 ; p < 2 ; p++)
     {
-      for (unsigned int j = 0 ; j < 3 ; j++) sub[s].used[p][j] = addsat(u[3 * p + j], m[3 * p + j]) ;
+      for (unsigned int j = 0 ; j < 3 ; j++) sub[s].used[p][j] = addsat(u[6 * s + 3 * p + j], m[3 * p + j]) ;
       sub[s].used[p][3] = addsat(t[p], m[3 * p + 2]) ;
     }
   }
