@@ -47,7 +47,7 @@ struct policy_limit_s
   char metric ;                 /* 'm'ails_out, 'r'cpts_out, 'b'ytes_out, 't' bytes_total */
   char action ;                 /* 'w'arn, 'd'efer, 'r'eject */
   uint64_t max ;
-  char message[256] ;           /* empty: the default text */
+  char message[1024] ;          /* empty: the default text; 255 characters of utf8mb4 fit */
 } ;
  /* 1 done, 0 failed: the connection is away or a statement failed;
     policy_db_error() says why */
@@ -65,7 +65,7 @@ extern int policy_db_usage (char const *const *, char const *, char const *, uin
 
  /* policy_decide.c: the answer to one request, "action=..." without the
     ending empty line, into ans (POLICY_ANSWERMAX bytes) */
-#define POLICY_ANSWERMAX 600
+#define POLICY_ANSWERMAX 1200
 extern int policy_onerror_defer ;   /* the database away: defer, else DUNNO */
 extern void policy_decide (policy_req *, time_t, char *) ;
 extern void policy_answer_onerror (char *, char const *) ;
