@@ -3,7 +3,7 @@
 # on stdin/stdout, against sendlimit, outbound and traffic rows written
 # here, as the least-privileged role mysqmail_policy; hostile input.
 . "$(dirname "$0")/lib.sh"
-plan 48
+plan 49
 export TZ=UTC
 today=$(date +%F) yesterday=$(date -d yesterday +%F) first=$(date +%Y-%m-01)
 fresh_db t_policy
@@ -126,6 +126,9 @@ limit "'login', 'lea', 'month', 'speed', 0, 'reject', NULL"
 is "$(req RCPT w '' lea | $BIN/mysqmail-policy 2> "$T_TMP/err" | od -c | tr -s ' ' | head -n 3)" \
   "$(printf 'action=REJECT 5.7.1 no action=DUNNO\n\n' | od -c | tr -s ' ' | head -n 3)" 'a newline in the message is a space'
 grep -q 'sendlimit row [0-9]* has an unknown period, metric or action' "$T_TMP/err"; ok $? 'a row with an unknown metric: a line, skipped'
+long=$(awk 'BEGIN { for (i = 0; i < 255; i++) printf "\303\251" }')
+limit "'login', 'mia', 'day', 'mails_out', 0, 'reject', '$long'"
+is "$(req RCPT w '' mia | pol)" "action=REJECT $long" 'a message of 255 two-byte characters, whole'
 
 # one process: limits read at each request, the connection kept, and found again when lost
 mkfifo "$T_TMP/in"
