@@ -5,7 +5,6 @@
 
 #include <string.h>
 #include <mysql.h>
-#include <errmsg.h>
 #include "db.h"
 #include "policy.h"
 
