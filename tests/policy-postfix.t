@@ -13,7 +13,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (Postfix, Dovecot)"; exit 0; }
 P=$(( ${POLICY_PORT_BASE:-26000} + 525 ))
 ss -ltn | grep -q "127\.0\.0\.1:$P " && { echo "Bail out! port $P is taken"; exit 1; }
-plan 15
+plan 17
 export TZ=UTC
 today=$(date +%F)
 chmod 755 "$T_TMP"   # Postfix's spawn runs the policy as nobody: it must reach the socket
@@ -198,4 +198,9 @@ is "$(send fay@example.com one@remote.test 2000)" '250 2.0.0' 'fay, 6000 of 1000
 is "$(send fay@example.com one@remote.test 5000)" '450 4.7.1' '... one of 5000 more is deferred at the end of data'
 grep -q 'limit [0-9]* reached: mailbox fay@example.com day bytes_out' "$PF/policy.log"; ok $? 'the policy says why in MYSQMAIL_POLICY_LOG'
 grep -q 'warning: .*mysqmail-policy' "$PF/maillog"; [ $? = 1 ]; ok $? 'Postfix logs no warning about the policy service'
+
+# the database away: mail flows (MYSQMAIL_POLICY_ONERROR unset), and the log says why
+mariadb_stop "$T_TMP/pdb"
+is "$(rcpts --user "$A" --mail-from alice@example.com --mail-rcpt one@remote.test)" '250 2.1.5' 'the database stopped: alice, at her limit, passes'
+grep -q 'sending limits not checked (.*): DUNNO, as MYSQMAIL_POLICY_ONERROR=dunno says' "$PF/policy.log"; ok $? '... and the policy says so'
 done_testing
