@@ -29,6 +29,7 @@ struct policy_req_s
     malformed request read up to its empty line (why says what), -2 end
     of input inside a request, -3 a read error */
 extern int policy_read (policy_req *) ;
+extern void policy_read_reset (void) ;   /* forget what was read: a new input on fd 0 */
 
  /* policy_mem.c: what this process admitted and has not yet seen booked */
 extern unsigned int policy_hold ;   /* seconds an admitted amount counts */

@@ -94,6 +94,11 @@ static void attribute (policy_req *r, char const *line, size_t len)
 #undef IS
 }
 
+void policy_read_reset (void)
+{
+  bstart = blen = 0 ; eof = 0 ;
+}
+
 int policy_read (policy_req *r)
 {
   static char line[POLICY_LINEMAX + 1] ;
