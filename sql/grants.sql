@@ -41,3 +41,17 @@ GRANT SELECT ON `cursor` TO mysqmail_report;
 GRANT SELECT ON outcome TO mysqmail_report;
 GRANT SELECT ON domain TO mysqmail_report;
 GRANT SELECT (domain, localpart, active, last_login, last_login_ip, last_login_service) ON mailbox TO mysqmail_report;
+
+-- mysqmail-policy: read the limits, the hosted domains and what was
+-- booked; change nothing. outbound is the loggers' table of outgoing
+-- mail: granted when it is there (this file loaded again once it is).
+CREATE ROLE IF NOT EXISTS mysqmail_policy;
+GRANT SELECT ON sendlimit TO mysqmail_policy;
+GRANT SELECT ON domain TO mysqmail_policy;
+GRANT SELECT (day, domain, localpart, bytes_in, bytes_out) ON traffic TO mysqmail_policy;
+SET @mysqmail_grant = IF(EXISTS (SELECT 1 FROM information_schema.TABLES
+    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'outbound'),
+  'GRANT SELECT ON outbound TO mysqmail_policy', 'DO 0');
+PREPARE mysqmail_grant FROM @mysqmail_grant;
+EXECUTE mysqmail_grant;
+DEALLOCATE PREPARE mysqmail_grant;

@@ -130,3 +130,22 @@ CREATE TABLE IF NOT EXISTS outcome (
   PRIMARY KEY (day, domain, localpart),
   KEY domain_day (domain, day)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- sending limits, set by the operator. scope: 'domain' (name = domain), 'mailbox'
+-- (name = localpart@domain), 'login' (name = the SASL login as logged).
+-- metric: 'mails_out', 'rcpts_out', 'bytes_out' (from outbound: kind 'sender' for
+-- domain/mailbox, kind 'login' for login), 'bytes_total' (traffic bytes_in+bytes_out, all
+-- services; for a login: its outbound bytes). period: 'day' or 'month' (local time).
+-- action: 'warn' (alert only), 'defer' (DEFER_IF_PERMIT), 'reject' (REJECT); message: what
+-- the client sees (NULL: a default text). mysqmail-policy reads it at each request.
+CREATE TABLE IF NOT EXISTS sendlimit (
+  id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  scope VARCHAR(7) CHARACTER SET ascii NOT NULL,
+  name VARCHAR(320) NOT NULL,
+  period VARCHAR(5) CHARACTER SET ascii NOT NULL,
+  metric VARCHAR(11) CHARACTER SET ascii NOT NULL,
+  max BIGINT UNSIGNED NOT NULL,
+  action VARCHAR(6) CHARACTER SET ascii NOT NULL DEFAULT 'defer',
+  message VARCHAR(255) NULL,
+  UNIQUE KEY what (scope, name, period, metric)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
