@@ -96,3 +96,74 @@ CREATE TABLE IF NOT EXISTS authfail (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 -- before the 'pair' kind, name held 320 characters: a login and its address need more
 ALTER TABLE authfail MODIFY name VARCHAR(400) NOT NULL;
+
+-- outgoing mail per sender, booked by the Postfix (and qmail) logger: kind 'sender' is the
+-- hosted envelope sender (domain, localpart), kind 'login' the SASL login (sasl_username=),
+-- split at its last '@' (no '@': domain '' and localpart = the login). mails counts a message
+-- once (when its first recipient is delivered), rcpts each recipient delivered, bytes the
+-- message size per recipient delivered (as traffic.bytes_out).
+CREATE TABLE IF NOT EXISTS outbound (
+  day DATE NOT NULL,
+  kind VARCHAR(6) CHARACTER SET ascii NOT NULL,   -- 'sender' or 'login'
+  domain VARCHAR(253) NOT NULL,
+  localpart VARCHAR(255) NOT NULL,
+  mails BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  rcpts BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  bytes BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, kind, domain, localpart),
+  KEY kind_domain (kind, domain, day)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- sending limits, set by the operator. scope: 'domain' (name = domain), 'mailbox'
+-- (name = localpart@domain), 'login' (name = the SASL login as logged).
+-- metric: 'mails_out', 'rcpts_out', 'bytes_out' (from outbound: kind 'sender' for
+-- domain/mailbox, kind 'login' for login), 'bytes_total' (traffic bytes_in+bytes_out, all
+-- services; for a login: its outbound bytes). period: 'day' or 'month' (local time).
+-- action: 'warn' (alert only), 'defer' (DEFER_IF_PERMIT), 'reject' (REJECT); message: what
+-- the client sees (NULL: a default text).
+CREATE TABLE IF NOT EXISTS sendlimit (
+  id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  scope VARCHAR(7) CHARACTER SET ascii NOT NULL,
+  name VARCHAR(320) NOT NULL,
+  period VARCHAR(5) CHARACTER SET ascii NOT NULL,
+  metric VARCHAR(11) CHARACTER SET ascii NOT NULL,
+  max BIGINT UNSIGNED NOT NULL,
+  action VARCHAR(6) CHARACTER SET ascii NOT NULL DEFAULT 'defer',
+  message VARCHAR(255) NULL,
+  UNIQUE KEY what (scope, name, period, metric)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- alerts: one row per crossing of 80% or 100% of a limit in one period, inserted in the
+-- transaction that booked the traffic that crossed it (owned by the alert work)
+CREATE TABLE IF NOT EXISTS limit_crossing (
+  limit_id INT UNSIGNED NOT NULL,
+  period_start DATE NOT NULL,
+  level TINYINT UNSIGNED NOT NULL,                -- 80 or 100
+  used BIGINT UNSIGNED NOT NULL,
+  crossed DATETIME NOT NULL,
+  notified DATETIME NULL,
+  PRIMARY KEY (limit_id, period_start, level)
+) ENGINE=InnoDB;
+
+-- limit_crossing, two columns the alerts need, for a table made without
+-- them: max is the limit's max when the level was crossed (the figure the
+-- alert reports; a limit raised since is crossed anew, doc/mysqmail-alert.md),
+-- attempts how many times mysqmail-alert started the alert program for it.
+SET @mysqmail_ddl = IF(EXISTS (SELECT 1 FROM information_schema.COLUMNS
+    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'limit_crossing' AND COLUMN_NAME = 'max'),
+  'DO 0', 'ALTER TABLE limit_crossing ADD COLUMN max BIGINT UNSIGNED NOT NULL DEFAULT 0');
+PREPARE mysqmail_ddl FROM @mysqmail_ddl;
+EXECUTE mysqmail_ddl;
+SET @mysqmail_ddl = IF(EXISTS (SELECT 1 FROM information_schema.COLUMNS
+    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'limit_crossing' AND COLUMN_NAME = 'attempts'),
+  'DO 0', 'ALTER TABLE limit_crossing ADD COLUMN attempts INT UNSIGNED NOT NULL DEFAULT 0');
+PREPARE mysqmail_ddl FROM @mysqmail_ddl;
+EXECUTE mysqmail_ddl;
+DEALLOCATE PREPARE mysqmail_ddl;
+-- the notifier looks for what is not notified yet
+SET @mysqmail_ddl = IF(EXISTS (SELECT 1 FROM information_schema.STATISTICS
+    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'limit_crossing' AND INDEX_NAME = 'pending'),
+  'DO 0', 'ALTER TABLE limit_crossing ADD KEY pending (notified)');
+PREPARE mysqmail_ddl FROM @mysqmail_ddl;
+EXECUTE mysqmail_ddl;
+DEALLOCATE PREPARE mysqmail_ddl;
