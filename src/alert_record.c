@@ -26,6 +26,7 @@
 static stralloc q = STRALLOC_ZERO ;
 static stralloc days = STRALLOC_ZERO ;   /* distinct YYYY-MM-DD, 10 bytes each */
 static stralloc answer = STRALLOC_ZERO ;
+static stralloc name = STRALLOC_ZERO ;
 
 static void nomem (void)
 {
@@ -70,6 +71,15 @@ static int lock_limits (int *any)
 #define DOM "IF(l.scope = 'domain', l.name, IF(LOCATE('@', l.name), SUBSTRING_INDEX(l.name, '@', -1), ''))"
 #define LP "IF(l.scope = 'domain', '', IF(LOCATE('@', l.name), LEFT(l.name, CHAR_LENGTH(l.name) - CHAR_LENGTH(SUBSTRING_INDEX(l.name, '@', -1)) - 1), l.name))"
 
+ /* one limit and period a row: the limit's columns, the name split, the
+    period's first and last day */
+#define PCOLS "l.id, l.scope, l.metric, l.max AS mx, " DOM " AS dom, " LP " AS lp," \
+  " IF(l.period = 'day', d.d, d.d - INTERVAL (DAYOFMONTH(d.d) - 1) DAY) AS ps," \
+  " IF(l.period = 'day', d.d, LAST_DAY(d.d)) AS pe"
+#define VALID " l.period IN ('day', 'month') AND l.scope IN ('domain', 'mailbox', 'login')" \
+  " AND l.metric IN ('mails_out', 'rcpts_out', 'bytes_out', 'bytes_total')" \
+  " AND (l.scope <> 'mailbox' OR LOCATE('@', l.name) > 0)"
+
  /* SUMs are DECIMAL: no sum overflows; used is stored capped. The
     comparison is made in DECIMAL too: max * 100 would not fit. */
 static char const head[] =
@@ -83,16 +93,17 @@ static char const head[] =
       " WHERE o.kind = IF(p.scope = 'login', 'login', 'sender') AND o.domain = p.dom AND (p.scope = 'domain' OR o.localpart = p.lp)"
       " AND o.day BETWEEN p.ps AND p.pe)"
     " END AS used"
-    " FROM (SELECT DISTINCT l.id, l.scope, l.metric, l.max AS mx, " DOM " AS dom, " LP " AS lp,"
-      " IF(l.period = 'day', d.d, d.d - INTERVAL (DAYOFMONTH(d.d) - 1) DAY) AS ps,"
-      " IF(l.period = 'day', d.d, LAST_DAY(d.d)) AS pe"
-      " FROM sendlimit l JOIN (" ;
- /* the days go here */
+    " FROM (SELECT " PCOLS " FROM sendlimit l JOIN (" ;
+ /* the names (s, n) the batch booked go here, */
+static char const mid1[] =
+      ") n ON l.scope = n.s AND l.name = n.n JOIN (" ;
+ /* the days (d) here, */
+static char const mid2[] =
+      ") d WHERE" VALID
+      " UNION SELECT " PCOLS " FROM sendlimit l JOIN (" ;
+ /* and here again */
 static char const tail[] =
-      ") d"
-      " WHERE l.period IN ('day', 'month') AND l.scope IN ('domain', 'mailbox', 'login')"
-      " AND l.metric IN ('mails_out', 'rcpts_out', 'bytes_out', 'bytes_total')"
-      " AND (l.scope <> 'mailbox' OR LOCATE('@', l.name) > 0)) p) u"
+      ") d WHERE l.scope = 'login' AND" VALID ") p) u"
   " JOIN (SELECT 80 AS level UNION ALL SELECT 100) v"
     " ON u.used > 0 AND u.used * 100 >= CAST(u.mx AS DECIMAL(20)) * v.level"
    /* a crossing recorded under a lower max (the limit was raised since)
@@ -105,6 +116,36 @@ static char const tail[] =
   " crossed = IF(limit_crossing.`max` < VALUES(`max`), VALUES(crossed), limit_crossing.crossed),"
   " `max` = GREATEST(limit_crossing.`max`, VALUES(`max`))" ;
 
+static void catdays (void)
+{
+  for (size_t i = 0 ; i < days.len ; i += 10)
+    if (!db_catstr(&q, i ? " UNION SELECT DATE '" : "SELECT DATE '")
+     || !stralloc_catb(&q, days.s + i, 10)
+     || !db_catstr(&q, "' AS d")) nomem() ;
+}
+
+ /* the domains and mailboxes of the batch's rows; UNION drops the
+    repeated ones. A batch without rows: a name that is none. */
+static void catnames (void)
+{
+  uint32_t n = acct_n() ;
+  if (!db_catstr(&q, "SELECT '' AS s, '' AS n")) nomem() ;
+  for (uint32_t i = 0 ; i < n ; i++)
+  {
+    book_row r ;
+    acct_row_get(i, &r) ;
+    if (!r.domainlen) continue ;
+    name.len = 0 ;
+    if (!stralloc_catb(&name, r.local, r.locallen)
+     || !stralloc_catb(&name, "@", 1)
+     || !stralloc_catb(&name, r.domain, r.domainlen)
+     || !db_catstr(&q, " UNION SELECT 'domain', ")
+     || !db_catquoted(&q, r.domain, r.domainlen)
+     || !db_catstr(&q, " UNION SELECT 'mailbox', ")
+     || !db_catquoted(&q, name.s, name.len)) nomem() ;
+  }
+}
+
 int alert_record (void)
 {
   int any ;
@@ -114,10 +155,11 @@ int alert_record (void)
   if (!days.len) return 1 ;
   q.len = 0 ;
   if (!stralloc_catb(&q, head, sizeof(head) - 1)) nomem() ;
-  for (size_t i = 0 ; i < days.len ; i += 10)
-    if (!db_catstr(&q, i ? " UNION SELECT DATE '" : "SELECT DATE '")
-     || !stralloc_catb(&q, days.s + i, 10)
-     || !db_catstr(&q, "' AS d")) nomem() ;
+  catnames() ;
+  if (!stralloc_catb(&q, mid1, sizeof(mid1) - 1)) nomem() ;
+  catdays() ;
+  if (!stralloc_catb(&q, mid2, sizeof(mid2) - 1)) nomem() ;
+  catdays() ;
   if (!stralloc_catb(&q, tail, sizeof(tail) - 1)) nomem() ;
   return db_query(q.s, q.len) ;
 }
