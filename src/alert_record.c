@@ -5,9 +5,17 @@
    Usage is read again from the tables, not added up here, so that every
    writer's rows count (other sources, other hosts, outbound rows). The
    periods looked at are those of the days the batch booked, the day of the
-   newest line and today (local time). Every limit is looked at: a limit
-   costs one index range read per period (doc/mysqmail-alert.md has the
-   figures).
+   newest line and today (local time); the limits, those of the domains
+   and mailboxes the batch booked, and every login limit whose login sent
+   on one of those days, in the batches of the loggers that book outbound
+   rows (a login may send with any sender: no booked name tells which
+   login moved).
+   The usage is a join of the limits and periods concerned with the days
+   of each period, so that every read is by key, day by day: a mailbox's
+   or a login's rows by primary key, a domain's by its (domain, day) key.
+   A subquery per limit read every row of its domain since the start
+   (a range of days is no key part for a correlated subquery), and one
+   with its days written out cost its optimisation each.
    Two batches committing at once would each see only their own rows and
    the crossing they make together would wait for a later batch: each
    takes the sendlimit rows FOR UPDATE first, so the second reads after
@@ -15,36 +23,51 @@
 
 #include <string.h>
 #include <time.h>
+#include <skalibs/types.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include "db.h"
 #include "acct.h"
 #include "book.h"
+#include "service.h"
 #include "localday.h"
+#include "keytab.h"
 #include "alert_record.h"
 
+#define NAMES_PER_STATEMENT 500
+
 static stralloc q = STRALLOC_ZERO ;
-static stralloc days = STRALLOC_ZERO ;   /* distinct YYYY-MM-DD, 10 bytes each */
+static stralloc days = STRALLOC_ZERO ;     /* distinct YYYY-MM-DD, 10 bytes each */
+static stralloc months = STRALLOC_ZERO ;   /* distinct YYYY-MM-01 */
 static stralloc answer = STRALLOC_ZERO ;
 static stralloc name = STRALLOC_ZERO ;
+static keytab names = KEYTAB_ZERO ;
 
 static void nomem (void)
 {
   strerr_diefu1sys(111, "allocate memory") ;
 }
 
+static void add10 (stralloc *sa, char const *d)
+{
+  for (size_t i = 0 ; i < sa->len ; i += 10)
+    if (!memcmp(sa->s + i, d, 10)) return ;
+  if (!stralloc_catb(sa, d, 10)) nomem() ;
+}
+
 static void day_add (char const *d)
 {
-  for (size_t i = 0 ; i < days.len ; i += 10)
-    if (!memcmp(days.s + i, d, 10)) return ;
-  if (!stralloc_catb(&days, d, 10)) nomem() ;
+  char m[10] ;
+  add10(&days, d) ;
+  memcpy(m, d, 8) ; m[8] = '0' ; m[9] = '1' ;
+  add10(&months, m) ;
 }
 
 static void days_collect (void)
 {
   localday ld = LOCALDAY_ZERO ;
   uint32_t n = acct_n() ;
-  days.len = 0 ;
+  days.len = months.len = 0 ;
   for (uint32_t i = 0 ; i < n ; i++)
   {
     book_row r ;
@@ -53,6 +76,30 @@ static void days_collect (void)
   }
   if (acct_newest && localday_get(&ld, acct_newest)) day_add(ld.str) ;
   if (localday_get(&ld, time(0))) day_add(ld.str) ;
+}
+
+ /* the domains and mailboxes of the batch's rows, each once, as keys
+    'd' domain and 'm' localpart@domain */
+static void names_collect (void)
+{
+  uint32_t n = acct_n() ;
+  keytab_reset(&names) ;
+  for (uint32_t i = 0 ; i < n ; i++)
+  {
+    book_row r ;
+    int isnew ;
+    acct_row_get(i, &r) ;
+    if (!r.domainlen) continue ;
+    name.len = 0 ;
+    if (!stralloc_catb(&name, "d", 1) || !stralloc_catb(&name, r.domain, r.domainlen)) nomem() ;
+    if (keytab_get(&names, name.s, name.len, &isnew) == KEYTAB_NONE) nomem() ;
+    name.len = 0 ;
+    if (!stralloc_catb(&name, "m", 1)
+     || !stralloc_catb(&name, r.local, r.locallen)
+     || !stralloc_catb(&name, "@", 1)
+     || !stralloc_catb(&name, r.domain, r.domainlen)) nomem() ;
+    if (keytab_get(&names, name.s, name.len, &isnew) == KEYTAB_NONE) nomem() ;
+  }
 }
 
  /* locks every limit; 1 and *any when there is one */
@@ -65,50 +112,51 @@ static int lock_limits (int *any)
   return 1 ;
 }
 
- /* the name split as the tables hold it: a domain limit's name is the
-    domain; a mailbox's localpart@domain and a login's split at the last
-    '@' (a login without one: domain '', localpart the login) */
 #define DOM "IF(l.scope = 'domain', l.name, IF(LOCATE('@', l.name), SUBSTRING_INDEX(l.name, '@', -1), ''))"
 #define LP "IF(l.scope = 'domain', '', IF(LOCATE('@', l.name), LEFT(l.name, CHAR_LENGTH(l.name) - CHAR_LENGTH(SUBSTRING_INDEX(l.name, '@', -1)) - 1), l.name))"
-
- /* one limit and period a row: the limit's columns, the name split, the
-    period's first and last day */
-#define PCOLS "l.id, l.scope, l.metric, l.max AS mx, " DOM " AS dom, " LP " AS lp," \
-  " IF(l.period = 'day', d.d, d.d - INTERVAL (DAYOFMONTH(d.d) - 1) DAY) AS ps," \
-  " IF(l.period = 'day', d.d, LAST_DAY(d.d)) AS pe"
+ /* one limit and period a row: the name split as the tables hold it (a
+    domain limit's name is the domain; a mailbox's localpart@domain and a
+    login's split at the last '@', a login without one: domain '',
+    localpart the login), the period's first day */
+#define PCOLS "l.id, l.max AS mx, l.scope, l.metric, l.period = 'month' AS m, " DOM " AS dom, " LP " AS lp," \
+  " IF(l.scope = 'login', 'login', 'sender') AS kind," \
+  " IF(l.period = 'day', d.d, d.d - INTERVAL (DAYOFMONTH(d.d) - 1) DAY) AS ps"
 #define VALID " l.period IN ('day', 'month') AND l.scope IN ('domain', 'mailbox', 'login')" \
   " AND l.metric IN ('mails_out', 'rcpts_out', 'bytes_out', 'bytes_total')" \
   " AND (l.scope <> 'mailbox' OR LOCATE('@', l.name) > 0)"
 
- /* SUMs are DECIMAL: no sum overflows; used is stored capped. The
-    comparison is made in DECIMAL too: max * 100 would not fit. */
-static char const head[] =
-  "INSERT INTO limit_crossing (limit_id, period_start, level, used, crossed, `max`)"
-  " SELECT u.id, u.ps, v.level, LEAST(u.used, 18446744073709551615), NOW(), u.mx"
-  " FROM (SELECT p.id, p.ps, p.mx, CASE WHEN p.metric = 'bytes_total' AND p.scope <> 'login' THEN"
-      " (SELECT SUM(t.bytes_in) + SUM(t.bytes_out) FROM traffic t"
-      " WHERE t.domain = p.dom AND (p.scope = 'domain' OR t.localpart = p.lp) AND t.day BETWEEN p.ps AND p.pe)"
-    " ELSE"
-      " (SELECT SUM(CASE p.metric WHEN 'mails_out' THEN o.mails WHEN 'rcpts_out' THEN o.rcpts ELSE o.bytes END) FROM outbound o"
-      " WHERE o.kind = IF(p.scope = 'login', 'login', 'sender') AND o.domain = p.dom AND (p.scope = 'domain' OR o.localpart = p.lp)"
-      " AND o.day BETWEEN p.ps AND p.pe)"
-    " END AS used"
-    " FROM (SELECT " PCOLS " FROM sendlimit l JOIN (" ;
- /* the names (s, n) the batch booked go here, */
-static char const mid1[] =
-      ") n ON l.scope = n.s AND l.name = n.n JOIN (" ;
- /* the days (d) here, */
-static char const mid2[] =
-      ") d WHERE" VALID
-      " UNION SELECT " PCOLS " FROM sendlimit l JOIN (" ;
- /* and here again */
+ /* the four ways to a usage: what limits each takes, how it reads */
+enum { U_TRAFFIC_DOMAIN, U_TRAFFIC_MAILBOX, U_OUTBOUND_DOMAIN, U_OUTBOUND_NAME, U_N } ;
+static char const *const which[U_N] =
+{
+  " AND l.metric = 'bytes_total' AND l.scope = 'domain'",
+  " AND l.metric = 'bytes_total' AND l.scope = 'mailbox'",
+  " AND l.metric <> 'bytes_total' AND l.scope = 'domain'",
+  " AND (l.metric <> 'bytes_total' AND l.scope = 'mailbox' OR l.scope = 'login')"
+} ;
+ /* SUMs are DECIMAL: no sum overflows */
+static char const *const sum[U_N] =
+{
+  "SUM(t.bytes_in) + SUM(t.bytes_out)",
+  "SUM(t.bytes_in) + SUM(t.bytes_out)",
+  "SUM(CASE p.metric WHEN 'mails_out' THEN o.mails WHEN 'rcpts_out' THEN o.rcpts ELSE o.bytes END)",
+  "SUM(CASE p.metric WHEN 'mails_out' THEN o.mails WHEN 'rcpts_out' THEN o.rcpts ELSE o.bytes END)"
+} ;
+static char const *const join[U_N] =
+{
+  " JOIN traffic t ON t.domain = p.dom AND t.day = pd.d",
+  " JOIN traffic t ON t.day = pd.d AND t.service = sv.s AND t.domain = p.dom AND t.localpart = p.lp",
+  " JOIN outbound o ON o.kind = 'sender' AND o.domain = p.dom AND o.day = pd.d",
+  " JOIN outbound o ON o.day = pd.d AND o.kind = p.kind AND o.domain = p.dom AND o.localpart = p.lp"
+} ;
+
+ /* The comparison is made in DECIMAL: max * 100 would not fit; used is
+    stored capped. A crossing recorded under a lower max (the limit was
+    raised since) is crossed anew: the alert runs again. max is set last:
+    the others read the old one. */
 static char const tail[] =
-      ") d WHERE l.scope = 'login' AND" VALID ") p) u"
-  " JOIN (SELECT 80 AS level UNION ALL SELECT 100) v"
+  " GROUP BY p.id, p.ps, p.mx) u JOIN (SELECT 80 AS level UNION ALL SELECT 100) v"
     " ON u.used > 0 AND u.used * 100 >= CAST(u.mx AS DECIMAL(20)) * v.level"
-   /* a crossing recorded under a lower max (the limit was raised since)
-      is crossed anew: the alert runs again. max last: the others read
-      the old one. */
   " ON DUPLICATE KEY UPDATE"
   " attempts = IF(limit_crossing.`max` < VALUES(`max`), 0, limit_crossing.attempts),"
   " notified = IF(limit_crossing.`max` < VALUES(`max`), NULL, limit_crossing.notified),"
@@ -116,50 +164,136 @@ static char const tail[] =
   " crossed = IF(limit_crossing.`max` < VALUES(`max`), VALUES(crossed), limit_crossing.crossed),"
   " `max` = GREATEST(limit_crossing.`max`, VALUES(`max`))" ;
 
+static void cat (char const *s)
+{
+  if (!db_catstr(&q, s)) nomem() ;
+}
+
+static void catday (char const *d)
+{
+  if (!stralloc_catb(&q, "DATE '", 6) || !stralloc_catb(&q, d, 10) || !stralloc_catb(&q, "'", 1)) nomem() ;
+}
+
+ /* the days looked at, as a table d */
 static void catdays (void)
 {
   for (size_t i = 0 ; i < days.len ; i += 10)
-    if (!db_catstr(&q, i ? " UNION SELECT DATE '" : "SELECT DATE '")
-     || !stralloc_catb(&q, days.s + i, 10)
-     || !db_catstr(&q, "' AS d")) nomem() ;
+  {
+    cat(i ? " UNION SELECT " : "(SELECT ") ;
+    catday(days.s + i) ;
+    if (!i) cat(" AS d") ;
+  }
+  cat(") d") ;
 }
 
- /* the domains and mailboxes of the batch's rows; UNION drops the
-    repeated ones. A batch without rows: a name that is none. */
-static void catnames (void)
+ /* each period's days, as a table pd (m, ps, d): a day's is itself, a
+    month's every day of it */
+static void catperioddays (void)
 {
-  uint32_t n = acct_n() ;
-  if (!db_catstr(&q, "SELECT '' AS s, '' AS n")) nomem() ;
-  for (uint32_t i = 0 ; i < n ; i++)
+  cat("(SELECT 0 AS m, ") ;
+  catday(days.s) ; cat(" AS ps, ") ; catday(days.s) ; cat(" AS d") ;
+  for (size_t i = 10 ; i < days.len ; i += 10)
   {
-    book_row r ;
-    acct_row_get(i, &r) ;
-    if (!r.domainlen) continue ;
-    name.len = 0 ;
-    if (!stralloc_catb(&name, r.local, r.locallen)
-     || !stralloc_catb(&name, "@", 1)
-     || !stralloc_catb(&name, r.domain, r.domainlen)
-     || !db_catstr(&q, " UNION SELECT 'domain', ")
-     || !db_catquoted(&q, r.domain, r.domainlen)
-     || !db_catstr(&q, " UNION SELECT 'mailbox', ")
-     || !db_catquoted(&q, name.s, name.len)) nomem() ;
+    cat(" UNION ALL SELECT 0, ") ; catday(days.s + i) ; cat(", ") ; catday(days.s + i) ;
   }
+  for (size_t i = 0 ; i < months.len ; i += 10)
+  {
+    unsigned int y, m, d, n ;
+    char day[11] ;
+    memcpy(day, months.s + i, 10) ; day[10] = 0 ;
+    if (!day_scan(day, &y, &m, &d)) continue ;
+    n = day_monthdays(y, m) ;
+    for (unsigned int j = 1 ; j <= n ; j++)
+    {
+      day[8] = '0' + j / 10 ; day[9] = '0' + j % 10 ;
+      cat(" UNION ALL SELECT 1, ") ; catday(months.s + i) ; cat(", ") ; catday(day) ;
+    }
+  }
+  cat(") pd") ;
+}
+
+ /* the limits and periods of names from..to, and of every login when logins */
+static void catlimits (uint32_t from, uint32_t to, int logins, unsigned int u)
+{
+  cat("(SELECT DISTINCT " PCOLS " FROM sendlimit l JOIN (SELECT '' AS s, '' AS n") ;
+  for (uint32_t i = from ; i < to ; i++)
+  {
+    size_t len ;
+    char const *k = keytab_key(&names, i, &len) ;
+    cat(k[0] == 'd' ? " UNION ALL SELECT 'domain', " : " UNION ALL SELECT 'mailbox', ") ;
+    if (!db_catquoted(&q, k + 1, len - 1)) nomem() ;
+  }
+  cat(") n ON l.scope = n.s AND l.name = n.n JOIN ") ;
+  catdays() ;
+  cat(" WHERE" VALID) ;
+  cat(which[u]) ;
+  if (logins && u == U_OUTBOUND_NAME)
+  {
+    cat(" UNION SELECT " PCOLS " FROM sendlimit l JOIN ") ;
+    catdays() ;
+     /* only logins that sent on one of the days: their usage moved */
+    cat(" WHERE l.scope = 'login' AND" VALID " AND EXISTS (SELECT 1 FROM outbound o2 WHERE o2.day = d.d"
+        " AND o2.kind = 'login' AND o2.domain = " DOM " AND o2.localpart = " LP ")") ;
+  }
+  cat(") p") ;
+}
+
+static int record (uint32_t from, uint32_t to, int logins, unsigned int u)
+{
+  q.len = 0 ;
+  cat("INSERT INTO limit_crossing (limit_id, period_start, level, used, crossed, `max`)"
+      " SELECT u.id, u.ps, v.level, LEAST(u.used, 18446744073709551615), NOW(), u.mx FROM (SELECT p.id, p.ps, p.mx, ") ;
+  cat(sum[u]) ;
+  cat(" AS used FROM ") ;
+  catlimits(from, to, logins, u) ;
+  cat(" JOIN ") ;
+  catperioddays() ;
+  cat(" ON pd.m = p.m AND pd.ps = p.ps") ;
+  if (u == U_TRAFFIC_MAILBOX)
+  {
+    cat(" JOIN (") ;
+    for (unsigned int i = 0 ; i < SERVICE_N ; i++)
+    {
+      cat(i ? " UNION ALL SELECT '" : "SELECT '") ;
+      cat(service_name[i]) ;
+      cat(i ? "'" : "' AS s") ;
+    }
+    cat(") sv") ;
+  }
+  cat(join[u]) ;
+  cat(tail) ;
+  return db_query(q.s, q.len) ;
+}
+
+ /* Login limits cost a lookup per login and day of their period, and
+    only the Postfix and qmail loggers book outbound rows: the batches of
+    the others (POP3, IMAP, FTP) leave them alone. */
+static int books_outbound (void)
+{
+  return !strcmp(PROG, "mysqmail-postfix-logger") || !strcmp(PROG, "mysqmail-qmail-logger") ;
 }
 
 int alert_record (void)
 {
+  int logins = books_outbound() ;
+  uint32_t n, i = 0 ;
   int any ;
   if (!lock_limits(&any)) return 0 ;
   if (!any) return 1 ;
   days_collect() ;
   if (!days.len) return 1 ;
-  q.len = 0 ;
-  if (!stralloc_catb(&q, head, sizeof(head) - 1)) nomem() ;
-  catnames() ;
-  if (!stralloc_catb(&q, mid1, sizeof(mid1) - 1)) nomem() ;
-  catdays() ;
-  if (!stralloc_catb(&q, mid2, sizeof(mid2) - 1)) nomem() ;
-  catdays() ;
-  if (!stralloc_catb(&q, tail, sizeof(tail) - 1)) nomem() ;
-  return db_query(q.s, q.len) ;
+  names_collect() ;
+  n = keytab_n(&names) ;
+   /* 500 names at a time, at least once (the login limits) */
+  do
+  {
+    uint32_t to = n - i > NAMES_PER_STATEMENT ? i + NAMES_PER_STATEMENT : n ;
+    for (unsigned int u = 0 ; u < U_N ; u++)
+    {
+      if (i == to && (u != U_OUTBOUND_NAME || !logins)) continue ;   /* no name: logins only */
+      if (!record(i, to, logins && !i, u)) return 0 ;
+    }
+    i = to ;
+  } while (i < n) ;
+  return 1 ;
 }
