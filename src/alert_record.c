@@ -119,35 +119,38 @@ static int lock_limits (int *any)
     login's split at the last '@', a login without one: domain '',
     localpart the login), the period's first day */
 #define PCOLS "l.id, l.max AS mx, l.scope, l.metric, l.period = 'month' AS m, " DOM " AS dom, " LP " AS lp," \
-  " IF(l.scope = 'login', 'login', 'sender') AS kind," \
   " IF(l.period = 'day', d.d, d.d - INTERVAL (DAYOFMONTH(d.d) - 1) DAY) AS ps"
 #define VALID " l.period IN ('day', 'month') AND l.scope IN ('domain', 'mailbox', 'login')" \
   " AND l.metric IN ('mails_out', 'rcpts_out', 'bytes_out', 'bytes_total')" \
   " AND (l.scope <> 'mailbox' OR LOCATE('@', l.name) > 0)"
 
  /* the four ways to a usage: what limits each takes, how it reads */
-enum { U_TRAFFIC_DOMAIN, U_TRAFFIC_MAILBOX, U_OUTBOUND_DOMAIN, U_OUTBOUND_NAME, U_N } ;
+enum { U_TRAFFIC_DOMAIN, U_TRAFFIC_MAILBOX, U_OUTBOUND_DOMAIN, U_OUTBOUND_MAILBOX, U_OUTBOUND_LOGIN, U_N } ;
+ /* the scope each takes its limits of, by name (0: the logins) */
+static char const scopekey[U_N] = { 'd', 'm', 'd', 'm', 0 } ;
 static char const *const which[U_N] =
 {
   " AND l.metric = 'bytes_total' AND l.scope = 'domain'",
   " AND l.metric = 'bytes_total' AND l.scope = 'mailbox'",
   " AND l.metric <> 'bytes_total' AND l.scope = 'domain'",
-  " AND (l.metric <> 'bytes_total' AND l.scope = 'mailbox' OR l.scope = 'login')"
+  " AND l.metric <> 'bytes_total' AND l.scope = 'mailbox'",
+  " AND l.scope = 'login'"
 } ;
  /* SUMs are DECIMAL: no sum overflows */
+#define OSUM "SUM(CASE p.metric WHEN 'mails_out' THEN o.mails WHEN 'rcpts_out' THEN o.rcpts ELSE o.bytes END)"
 static char const *const sum[U_N] =
 {
-  "SUM(t.bytes_in) + SUM(t.bytes_out)",
-  "SUM(t.bytes_in) + SUM(t.bytes_out)",
-  "SUM(CASE p.metric WHEN 'mails_out' THEN o.mails WHEN 'rcpts_out' THEN o.rcpts ELSE o.bytes END)",
-  "SUM(CASE p.metric WHEN 'mails_out' THEN o.mails WHEN 'rcpts_out' THEN o.rcpts ELSE o.bytes END)"
+  "SUM(t.bytes_in) + SUM(t.bytes_out)", "SUM(t.bytes_in) + SUM(t.bytes_out)", OSUM, OSUM, OSUM
 } ;
+ /* an ascii key part is compared with ascii: the key stays usable
+    whatever the connection's collation */
 static char const *const join[U_N] =
 {
-  " JOIN traffic t ON t.domain = p.dom AND t.day = pd.d",
-  " JOIN traffic t ON t.day = pd.d AND t.service = sv.s AND t.domain = p.dom AND t.localpart = p.lp",
+  " JOIN traffic t FORCE INDEX (PRIMARY) ON t.day = pd.d AND t.service = sv.s AND t.domain = p.dom",
+  " JOIN traffic t FORCE INDEX (PRIMARY) ON t.day = pd.d AND t.service = sv.s AND t.domain = p.dom AND t.localpart = p.lp",
   " JOIN outbound o ON o.kind = 'sender' AND o.domain = p.dom AND o.day = pd.d",
-  " JOIN outbound o ON o.day = pd.d AND o.kind = p.kind AND o.domain = p.dom AND o.localpart = p.lp"
+  " JOIN outbound o ON o.day = pd.d AND o.kind = 'sender' AND o.domain = p.dom AND o.localpart = p.lp",
+  " JOIN outbound o ON o.day = pd.d AND o.kind = 'login' AND o.domain = p.dom AND o.localpart = p.lp"
 } ;
 
  /* The comparison is made in DECIMAL: max * 100 would not fit; used is
@@ -212,51 +215,63 @@ static void catperioddays (void)
   cat(") pd") ;
 }
 
- /* the limits and periods of names from..to, and of every login when logins */
-static void catlimits (uint32_t from, uint32_t to, int logins, unsigned int u)
+ /* the names of scope key ('d', 'm') among from..to, as an IN list; 0 when none */
+static int catnames (char key, uint32_t from, uint32_t to)
 {
-  cat("(SELECT DISTINCT " PCOLS " FROM sendlimit l JOIN (SELECT '' AS s, '' AS n") ;
+  int any = 0 ;
   for (uint32_t i = from ; i < to ; i++)
   {
     size_t len ;
     char const *k = keytab_key(&names, i, &len) ;
-    cat(k[0] == 'd' ? " UNION ALL SELECT 'domain', " : " UNION ALL SELECT 'mailbox', ") ;
+    if (k[0] != key) continue ;
+    cat(any ? ", " : " AND l.name IN (") ;
     if (!db_catquoted(&q, k + 1, len - 1)) nomem() ;
+    any = 1 ;
   }
-  cat(") n ON l.scope = n.s AND l.name = n.n JOIN ") ;
+  if (any) cat(")") ;
+  return any ;
+}
+
+ /* the limits and periods of case u: of names from..to, or of the logins
+    that sent on one of the days. 0: none */
+static int catlimits (uint32_t from, uint32_t to, unsigned int u)
+{
+  cat("(SELECT DISTINCT " PCOLS " FROM sendlimit l JOIN ") ;
   catdays() ;
   cat(" WHERE" VALID) ;
   cat(which[u]) ;
-  if (logins && u == U_OUTBOUND_NAME)
+  if (scopekey[u])
   {
-    cat(" UNION SELECT " PCOLS " FROM sendlimit l JOIN ") ;
-    catdays() ;
-     /* only logins that sent on one of the days: their usage moved */
-    cat(" WHERE l.scope = 'login' AND" VALID " AND EXISTS (SELECT 1 FROM outbound o2 WHERE o2.day = d.d"
-        " AND o2.kind = 'login' AND o2.domain = " DOM " AND o2.localpart = " LP ")") ;
+    if (!catnames(scopekey[u], from, to)) return 0 ;
   }
+  else
+     /* only logins that sent on one of the days: their usage moved */
+    cat(" AND EXISTS (SELECT 1 FROM outbound o2 WHERE o2.day = d.d"
+        " AND o2.kind = 'login' AND o2.domain = " DOM " AND o2.localpart = " LP ")") ;
   cat(") p") ;
+  return 1 ;
 }
 
-static int record (uint32_t from, uint32_t to, int logins, unsigned int u)
+ /* 1 done (or nothing to do), 0 failed */
+static int record (uint32_t from, uint32_t to, unsigned int u)
 {
   q.len = 0 ;
   cat("INSERT INTO limit_crossing (limit_id, period_start, level, used, crossed, `max`)"
       " SELECT u.id, u.ps, v.level, LEAST(u.used, 18446744073709551615), NOW(), u.mx FROM (SELECT p.id, p.ps, p.mx, ") ;
   cat(sum[u]) ;
   cat(" AS used FROM ") ;
-  catlimits(from, to, logins, u) ;
+  if (!catlimits(from, to, u)) return 1 ;
   cat(" JOIN ") ;
   catperioddays() ;
   cat(" ON pd.m = p.m AND pd.ps = p.ps") ;
-  if (u == U_TRAFFIC_MAILBOX)
+  if (u == U_TRAFFIC_DOMAIN || u == U_TRAFFIC_MAILBOX)
   {
+     /* every service, a table sv: the rows are read by primary key, in
+        its order, not through the (domain, day) key and then the row */
     cat(" JOIN (") ;
     for (unsigned int i = 0 ; i < SERVICE_N ; i++)
     {
-      cat(i ? " UNION ALL SELECT '" : "SELECT '") ;
-      cat(service_name[i]) ;
-      cat(i ? "'" : "' AS s") ;
+      cat(i ? " UNION ALL SELECT _ascii '" : "SELECT _ascii '") ; cat(service_name[i]) ; cat(i ? "'" : "' AS s") ;
     }
     cat(") sv") ;
   }
@@ -275,8 +290,7 @@ static int books_outbound (void)
 
 int alert_record (void)
 {
-  int logins = books_outbound() ;
-  uint32_t n, i = 0 ;
+  uint32_t n ;
   int any ;
   if (!lock_limits(&any)) return 0 ;
   if (!any) return 1 ;
@@ -284,16 +298,13 @@ int alert_record (void)
   if (!days.len) return 1 ;
   names_collect() ;
   n = keytab_n(&names) ;
-   /* 500 names at a time, at least once (the login limits) */
-  do
+  if (books_outbound() && !record(0, 0, U_OUTBOUND_LOGIN)) return 0 ;
+   /* 500 names a statement */
+  for (uint32_t i = 0 ; i < n ; i += NAMES_PER_STATEMENT)
   {
     uint32_t to = n - i > NAMES_PER_STATEMENT ? i + NAMES_PER_STATEMENT : n ;
-    for (unsigned int u = 0 ; u < U_N ; u++)
-    {
-      if (i == to && (u != U_OUTBOUND_NAME || !logins)) continue ;   /* no name: logins only */
-      if (!record(i, to, logins && !i, u)) return 0 ;
-    }
-    i = to ;
-  } while (i < n) ;
+    for (unsigned int u = 0 ; u < U_OUTBOUND_LOGIN ; u++)
+      if (!record(i, to, u)) return 0 ;
+  }
   return 1 ;
 }
