@@ -48,6 +48,14 @@ static void nomem (void)
   strerr_diefu1sys(111, "allocate memory") ;
 }
 
+ /* a table or a column missing: the schema is older than this logger */
+static int failed (void)
+{
+  if (db_errno() == 1146 || db_errno() == 1054)
+    strerr_dief2x(100, "the mysqmail tables are missing or older than this logger: load sql/mysqmail.sql: ", db_error()) ;
+  return 0 ;
+}
+
 static void add10 (stralloc *sa, char const *d)
 {
   for (size_t i = 0 ; i < sa->len ; i += 10)
@@ -292,19 +300,19 @@ int alert_record (void)
 {
   uint32_t n ;
   int any ;
-  if (!lock_limits(&any)) return 0 ;
+  if (!lock_limits(&any)) return failed() ;
   if (!any) return 1 ;
   days_collect() ;
   if (!days.len) return 1 ;
   names_collect() ;
   n = keytab_n(&names) ;
-  if (books_outbound() && !record(0, 0, U_OUTBOUND_LOGIN)) return 0 ;
+  if (books_outbound() && !record(0, 0, U_OUTBOUND_LOGIN)) return failed() ;
    /* 500 names a statement */
   for (uint32_t i = 0 ; i < n ; i += NAMES_PER_STATEMENT)
   {
     uint32_t to = n - i > NAMES_PER_STATEMENT ? i + NAMES_PER_STATEMENT : n ;
     for (unsigned int u = 0 ; u < U_OUTBOUND_LOGIN ; u++)
-      if (!record(i, to, u)) return 0 ;
+      if (!record(i, to, u)) return failed() ;
   }
   return 1 ;
 }
