@@ -11,11 +11,12 @@
    rows (a login may send with any sender: no booked name tells which
    login moved).
    The usage is a join of the limits and periods concerned with the days
-   of each period, so that every read is by key, day by day: a mailbox's
-   or a login's rows by primary key, a domain's by its (domain, day) key.
-   A subquery per limit read every row of its domain since the start
-   (a range of days is no key part for a correlated subquery), and one
-   with its days written out cost its optimisation each.
+   of each period, so that every read is by primary key, day by day (and
+   service by service for traffic), whatever the months kept. A subquery
+   per limit read every row of its domain since the start (a range of
+   days is no key part for a correlated subquery), one with its days
+   written out cost its optimisation each, and the (domain, day) key a
+   lookup of each row it found.
    Two batches committing at once would each see only their own rows and
    the crossing they make together would wait for a later batch: each
    takes the sendlimit rows FOR UPDATE first, so the second reads after
