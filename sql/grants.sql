@@ -17,6 +17,11 @@ GRANT SELECT, INSERT, UPDATE ON `cursor` TO mysqmail_logger;
 GRANT SELECT ON domain TO mysqmail_logger;
 GRANT SELECT (domain, localpart, last_login),
       UPDATE (last_login, last_login_ip, last_login_service) ON mailbox TO mysqmail_logger;
+-- the sending limits' crossings, recorded in the batch that crossed them
+-- (sendlimit is read FOR UPDATE: two batches record one after the other)
+GRANT SELECT ON sendlimit TO mysqmail_logger;
+GRANT SELECT ON outbound TO mysqmail_logger;
+GRANT SELECT, INSERT, UPDATE ON limit_crossing TO mysqmail_logger;
 
 -- mysqmail-checkpwd: read what a login needs, record last logins, count
 -- failures.
@@ -43,15 +48,14 @@ GRANT SELECT ON domain TO mysqmail_report;
 GRANT SELECT (domain, localpart, active, last_login, last_login_ip, last_login_service) ON mailbox TO mysqmail_report;
 
 -- mysqmail-policy: read the limits, the hosted domains and what was
--- booked; change nothing. outbound is the loggers' table of outgoing
--- mail: granted when it is there (this file loaded again once it is).
+-- booked (outbound: outgoing mail per sender and login); change nothing.
 CREATE ROLE IF NOT EXISTS mysqmail_policy;
 GRANT SELECT ON sendlimit TO mysqmail_policy;
 GRANT SELECT ON domain TO mysqmail_policy;
 GRANT SELECT (day, domain, localpart, bytes_in, bytes_out) ON traffic TO mysqmail_policy;
-SET @mysqmail_grant = IF(EXISTS (SELECT 1 FROM information_schema.TABLES
-    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'outbound'),
-  'GRANT SELECT ON outbound TO mysqmail_policy', 'DO 0');
-PREPARE mysqmail_grant FROM @mysqmail_grant;
-EXECUTE mysqmail_grant;
-DEALLOCATE PREPARE mysqmail_grant;
+GRANT SELECT ON outbound TO mysqmail_policy;
+
+-- mysqmail-alert: run the alert program once per crossing, mark it notified.
+CREATE ROLE IF NOT EXISTS mysqmail_alert;
+GRANT SELECT ON sendlimit TO mysqmail_alert;
+GRANT SELECT, UPDATE (notified, attempts) ON limit_crossing TO mysqmail_alert;

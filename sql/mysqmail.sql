@@ -131,6 +131,23 @@ CREATE TABLE IF NOT EXISTS outcome (
   KEY domain_day (domain, day)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
+-- outgoing mail per sender, booked by the Postfix (and qmail) logger: kind 'sender' is the
+-- hosted envelope sender (domain, localpart), kind 'login' the SASL login (sasl_username=),
+-- split at its last '@' (no '@': domain '' and localpart = the login). mails counts a message
+-- once (when its first recipient is delivered), rcpts each recipient delivered, bytes the
+-- message size per recipient delivered (as traffic.bytes_out).
+CREATE TABLE IF NOT EXISTS outbound (
+  day DATE NOT NULL,
+  kind VARCHAR(6) CHARACTER SET ascii NOT NULL,   -- 'sender' or 'login'
+  domain VARCHAR(253) NOT NULL,
+  localpart VARCHAR(255) NOT NULL,
+  mails BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  rcpts BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  bytes BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, kind, domain, localpart),
+  KEY kind_domain (kind, domain, day)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
 -- sending limits, set by the operator. scope: 'domain' (name = domain), 'mailbox'
 -- (name = localpart@domain), 'login' (name = the SASL login as logged).
 -- metric: 'mails_out', 'rcpts_out', 'bytes_out' (from outbound: kind 'sender' for
@@ -149,3 +166,23 @@ CREATE TABLE IF NOT EXISTS sendlimit (
   message VARCHAR(255) NULL,
   UNIQUE KEY what (scope, name, period, metric)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- alerts: one row per crossing of 80% or 100% of a limit in one period,
+-- inserted in the transaction that booked the traffic that crossed it, so
+-- that whichever logger or host books it, it is there once. max is the
+-- limit's max when the level was crossed (a limit raised since is crossed
+-- anew: doc/mysqmail-alert.md), attempts how many times mysqmail-alert
+-- started the alert program for it; the notifier looks for what is not
+-- notified yet.
+CREATE TABLE IF NOT EXISTS limit_crossing (
+  limit_id INT UNSIGNED NOT NULL,
+  period_start DATE NOT NULL,
+  level TINYINT UNSIGNED NOT NULL,                -- 80 or 100
+  used BIGINT UNSIGNED NOT NULL,
+  max BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  crossed DATETIME NOT NULL,
+  notified DATETIME NULL,
+  attempts INT UNSIGNED NOT NULL DEFAULT 0,
+  PRIMARY KEY (limit_id, period_start, level),
+  KEY pending (notified)
+) ENGINE=InnoDB;

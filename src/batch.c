@@ -18,6 +18,7 @@
 #include "acct.h"
 #include "position.h"
 #include "batch.h"
+#include "alert_record.h"
 
 #define ROWS_PER_INSERT 1000
 
@@ -236,6 +237,7 @@ static int try_commit (position const *pos)
   if (domains_stale && !load_domains()) return 0 ;
   if (!db_query("START TRANSACTION", 17)) return 0 ;
   if (!send_traffic() || !send_logins() || !send_cursor(pos, token)) { rollback() ; return 0 ; }
+  if (!alert_record()) { rollback() ; return 0 ; }
   if (!db_query("COMMIT", 6))
   {
     if (!db) pending_token = token ;
