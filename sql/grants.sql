@@ -15,6 +15,8 @@ CREATE ROLE IF NOT EXISTS mysqmail_logger;
 GRANT SELECT, INSERT, UPDATE ON traffic TO mysqmail_logger;
 GRANT SELECT, INSERT, UPDATE ON `cursor` TO mysqmail_logger;
 GRANT SELECT ON domain TO mysqmail_logger;
+GRANT SELECT, INSERT, UPDATE ON outcome TO mysqmail_logger;
+GRANT SELECT, INSERT, UPDATE ON outbound TO mysqmail_logger;
 GRANT SELECT (domain, localpart, last_login),
       UPDATE (last_login, last_login_ip, last_login_service) ON mailbox TO mysqmail_logger;
 
@@ -38,5 +40,7 @@ GRANT SELECT (domain, localpart, last_login),
 CREATE ROLE IF NOT EXISTS mysqmail_report;
 GRANT SELECT ON traffic TO mysqmail_report;
 GRANT SELECT ON `cursor` TO mysqmail_report;
+GRANT SELECT ON outcome TO mysqmail_report;
+GRANT SELECT ON outbound TO mysqmail_report;
 GRANT SELECT ON domain TO mysqmail_report;
 GRANT SELECT (domain, localpart, active, last_login, last_login_ip, last_login_service) ON mailbox TO mysqmail_report;

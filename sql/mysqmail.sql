@@ -96,3 +96,36 @@ CREATE TABLE IF NOT EXISTS authfail (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 -- before the 'pair' kind, name held 320 characters: a login and its address need more
 ALTER TABLE authfail MODIFY name VARCHAR(400) NOT NULL;
+
+-- outcomes, booked by the Postfix and qmail loggers in the batch transaction, to the hosted
+-- side (the recipient, else the sender), per (day, domain, localpart)
+CREATE TABLE IF NOT EXISTS outcome (
+  day DATE NOT NULL,
+  domain VARCHAR(253) NOT NULL,
+  localpart VARCHAR(64) NOT NULL,
+  bounced BIGINT UNSIGNED NOT NULL DEFAULT 0,     -- mails bounced (status=bounced, per rcpt)
+  deferrals BIGINT UNSIGNED NOT NULL DEFAULT 0,   -- deferral attempts (status=deferred lines)
+  deferred BIGINT UNSIGNED NOT NULL DEFAULT 0,    -- mails deferred at least once (per rcpt, once)
+  expired BIGINT UNSIGNED NOT NULL DEFAULT 0,     -- mails returned after the queue lifetime
+  rejected_4xx BIGINT UNSIGNED NOT NULL DEFAULT 0,-- recipients rejected at SMTP time, 4xx
+  rejected_5xx BIGINT UNSIGNED NOT NULL DEFAULT 0,-- and 5xx
+  PRIMARY KEY (day, domain, localpart),
+  KEY domain_day (domain, day)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- outgoing mail per sender, booked by the Postfix (and qmail) logger: kind 'sender' is the
+-- hosted envelope sender (domain, localpart), kind 'login' the SASL login (sasl_username=),
+-- split at its last '@' (no '@': domain '' and localpart = the login). mails counts a message
+-- once (when its first recipient is delivered), rcpts each recipient delivered, bytes the
+-- message size per recipient delivered (as traffic.bytes_out).
+CREATE TABLE IF NOT EXISTS outbound (
+  day DATE NOT NULL,
+  kind VARCHAR(6) CHARACTER SET ascii NOT NULL,   -- 'sender' or 'login'
+  domain VARCHAR(253) NOT NULL,
+  localpart VARCHAR(255) NOT NULL,
+  mails BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  rcpts BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  bytes BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, kind, domain, localpart),
+  KEY kind_domain (kind, domain, day)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;

@@ -1,0 +1,94 @@
+#!/bin/sh
+# postfix-outcome.t: the real Postfix 3.7 log of run 6 (bounced, deferred
+# then delivered, expired, rejected at RCPT with 4xx and 5xx, SMTP AUTH)
+# through mysqmail-postfix-logger: traffic, outcome and outbound are the
+# hand-worked totals, with and without hosted domains, interleaved, cut
+# after every line; logins that cannot be booked are refused.
+. "$(dirname "$0")/lib.sh"
+D=$top/tests/fixtures/postfix
+plan 14
+export TZ=UTC
+L=$BIN/mysqmail-postfix-logger
+F=$D/postfix-outcome.log
+export MYSQMAIL_YEAR_REF=2026-12-06
+
+outcome() {
+  sql -e "SELECT day, IF(domain = '', '-', domain), localpart, bounced, deferrals, deferred, expired, rejected_4xx, rejected_5xx FROM outcome ORDER BY day, domain, localpart" | tr '\t' ' '
+}
+outbound() {
+  sql -e "SELECT day, kind, IF(domain = '', '-', domain), localpart, mails, rcpts, bytes FROM outbound ORDER BY day, kind, domain, localpart" | tr '\t' ' '
+}
+# columns 4 on of outcome, 5 on of outbound times k
+oscale() { awk -v k="$1" -v f="$2" '{ for (i = f; i <= NF; i++) $i *= k; print }'; }
+all() { echo "$(traffic)|$(outcome)|$(outbound)"; }
+want() { # k hosted-suffix
+  echo "$(expected "$D/expected.postfix-outcome$3" | scale "$1")|$(expected "$D/expected.postfix-outcome.outcome$2" | oscale "$1" 4)|$(expected "$D/expected.postfix-outcome.outbound$3" | oscale "$1" 5)"
+}
+
+fresh_db t_pfo
+$L < "$F" > "$T_TMP/out" 2> "$T_TMP/err"
+is "$?:$(cat "$T_TMP/err")" "0:" 'exit 0, nothing on stderr'
+cmp -s "$T_TMP/out" "$F"; ok $? 'every line copied out unchanged'
+is "$(traffic)" "$(expected "$D/expected.postfix-outcome")" 'traffic: only status=sent, the hand-worked totals'
+is "$(outcome)" "$(expected "$D/expected.postfix-outcome.outcome")" 'outcome: bounced, deferrals, deferred once, expired, rejected 4xx/5xx'
+is "$(outbound)" "$(expected "$D/expected.postfix-outcome.outbound")" 'outbound: per sender and per SASL login'
+
+# hosted domains: outcome goes to the hosted side
+fresh_db t_pfo_hosted
+sql -e "INSERT INTO domain VALUES ('example.com'), ('example.org')"
+$L < "$F" > /dev/null 2> "$T_TMP/err"
+is "$(outcome):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-outcome.outcome-hosted"):" \
+  'hosted domains: an outside recipient books to its hosted sender'
+is "$(outbound)" "$(expected "$D/expected.postfix-outcome.outbound" | grep -v ' outside\.test ')" \
+  'hosted domains: no sender row for the outside sender, login rows all the same'
+
+# 30 copies, queue ids renamed, interleaved at random
+fresh_db t_pfo_many
+c=1; while [ $c -le 30 ]; do
+  sed "s/\]: \([0-9A-Za-z]*\): /]: \1q$c: /; s/notification: \([0-9A-Za-z]*\)\$/notification: \1q$c/" "$F" > "$T_TMP/copy.$c"
+  c=$((c + 1))
+done
+interleave 7 "$T_TMP"/copy.* > "$T_TMP/many"
+$L < "$T_TMP/many" > /dev/null 2> "$T_TMP/err"
+is "$(all):$(cat "$T_TMP/err")" "$(want 30 '' ''):" '30 copies interleaved at random: 30 times every total'
+
+# cut after every line, then run whole with the same cursor: the deferred
+# list and the first-delivery mark come back from the lines before it
+label_lines '2026-12-06 02:31:04' < "$F" > "$T_TMP/labelled"
+n=$(wc -l < "$T_TMP/labelled")
+fresh_db t_pfo_cut
+bad=
+k=1
+while [ $k -lt "$n" ]; do
+  sql -e "DELETE FROM traffic; DELETE FROM outcome; DELETE FROM outbound; DELETE FROM \`cursor\`"
+  head -n "$k" "$T_TMP/labelled" | $L -t > /dev/null 2>> "$T_TMP/cuterr"
+  $L -t < "$T_TMP/labelled" > /dev/null 2>> "$T_TMP/cuterr"
+  [ "$(all)" = "$(want 1 '' '')" ] || bad="$bad $k"
+  k=$((k + 1))
+done
+is "$bad" "" "cut after each of the $((n - 1)) lines, then whole: every total once"
+
+# logins that cannot be booked: a control byte, too long; the mail's
+# traffic and sender rows still book
+fresh_db t_pfo_badlogin
+long=$(printf '%0300d' 0)
+sed "s/sasl_username=carol\$/sasl_username=ca$(printf '\001')rol/; s/sasl_username=alice@example.com\$/sasl_username=$long@example.com/" "$F" > "$T_TMP/bad"
+$L < "$T_TMP/bad" > /dev/null 2> "$T_TMP/err"
+is "$(grep -c 'SASL login not booked.*control bytes' "$T_TMP/err"):$(grep -c 'SASL login not booked.*too long' "$T_TMP/err")" "1:2" \
+  'a login with a control byte and two too long: refused with a line each'
+is "$(outbound | grep ' login ')" "" '... and booked nowhere'
+is "$(traffic)" "$(expected "$D/expected.postfix-outcome")" '... the traffic as without them'
+
+# a login of 255 characters before its '@' is booked whole
+fresh_db t_pfo_longlogin
+l255=$(printf 'a%.0s' $(seq 255))
+sed "s/sasl_username=carol\$/sasl_username=$l255/" "$F" | $L > /dev/null 2> "$T_TMP/err"
+is "$(outbound | grep ' login - ' | cut -d' ' -f4 | wc -c):$(cat "$T_TMP/err")" "256:" 'a login of 255 characters is booked whole'
+
+# sums stop at 2^64-1
+fresh_db t_pfo_sat
+sql -e "INSERT INTO outcome VALUES ('2026-12-06', 'expire.test', 'gone', 0, 18446744073709551614, 0, 0, 0, 0);
+  INSERT INTO outbound VALUES ('2026-12-06', 'sender', 'example.com', 'alice', 0, 0, 18446744073709551000)"
+$L < "$F" > /dev/null 2> "$T_TMP/err"
+is "$(sql -e "SELECT deferrals FROM outcome WHERE localpart = 'gone'"):$(sql -e "SELECT bytes FROM outbound WHERE kind = 'sender' AND localpart = 'alice'"):$(cat "$T_TMP/err")" \
+  "18446744073709551615:18446744073709551615:" 'outcome and outbound sums stop at 2^64-1'
