@@ -10,7 +10,7 @@
 #include "db.h"
 #include "report.h"
 
-#define USAGE "mysqmail-report [ -c | -m ] [ -s svgfile ] [ -o file ] [ -M YYYY-MM | -f YYYY-MM-DD -t YYYY-MM-DD ] [ -D domain ]"
+#define USAGE "mysqmail-report [ -c [ -T traffic|outcome|outbound ] | -m ] [ -s svgfile ] [ -o file ] [ -M YYYY-MM | -f YYYY-MM-DD -t YYYY-MM-DD ] [ -D domain ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 
  /* the whole output at once: into a file by rename, so a reader (the
@@ -43,7 +43,7 @@ static void period_args (report *r, char const *month, char const *from, char co
 
 int main (int argc, char const *const *argv)
 {
-  report r = { .domain = 0 } ;
+  report r = { .domain = 0, .table = 't' } ;
   stralloc out = STRALLOC_ZERO, svg = STRALLOC_ZERO ;
   char const *month = 0, *from = 0, *to = 0, *svgfile = 0, *outfile = 0 ;
   char mode = 't' ;
@@ -52,7 +52,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "cms:o:M:f:t:D:", &l) ;
+      int opt = subgetopt_r(argc, argv, "cms:o:M:f:t:D:T:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -63,6 +63,12 @@ int main (int argc, char const *const *argv)
         case 'f' : from = l.arg ; break ;
         case 't' : to = l.arg ; break ;
         case 'D' : r.domain = l.arg ; break ;
+        case 'T' :
+          if (!strcmp(l.arg, "traffic")) r.table = 't' ;
+          else if (!strcmp(l.arg, "outcome")) r.table = 'o' ;
+          else if (!strcmp(l.arg, "outbound")) r.table = 'u' ;
+          else dieusage() ;
+          break ;
         default : dieusage() ;
       }
     }
@@ -70,6 +76,7 @@ int main (int argc, char const *const *argv)
   }
   if (argc) dieusage() ;
   if (svgfile && !strcmp(svgfile, "-") && mode != 't') dieusage() ;
+  if (r.table != 't' && mode != 'c') dieusage() ;
   period_args(&r, month, from, to) ;
   db_config() ;
   if (!db_connect()) strerr_diefu(111, "connect to the database: ", db_error()) ;

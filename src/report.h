@@ -58,6 +58,7 @@ struct report_s
 {
   period p ;
   char const *domain ;    /* only this domain, or 0 */
+  char table ;            /* the CSV's table: 't'raffic, 'o'utcome, o'u'tbound */
 } ;
 
 extern int report_where (stralloc *, report const *) ;
