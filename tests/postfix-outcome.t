@@ -1,15 +1,14 @@
 #!/bin/sh
-# postfix-outcome.t: the real Postfix 3.7 log of run 6 (bounced, deferred
+# postfix-outcome.t: the real Postfix 3.7 and 3.10 logs of run 6 (bounced, deferred
 # then delivered, expired, rejected at RCPT with 4xx and 5xx, SMTP AUTH)
 # through mysqmail-postfix-logger: traffic, outcome and outbound are the
 # hand-worked totals, with and without hosted domains, interleaved, cut
 # after every line; logins that cannot be booked are refused.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/postfix
-plan 14
+plan 23
 export TZ=UTC
 L=$BIN/mysqmail-postfix-logger
-F=$D/postfix-outcome.log
 export MYSQMAIL_YEAR_REF=2026-12-06
 
 outcome() {
@@ -21,52 +20,60 @@ outbound() {
 # columns 4 on of outcome, 5 on of outbound times k
 oscale() { awk -v k="$1" -v f="$2" '{ for (i = f; i <= NF; i++) $i *= k; print }'; }
 all() { echo "$(traffic)|$(outcome)|$(outbound)"; }
-want() { # k hosted-suffix
-  echo "$(expected "$D/expected.postfix-outcome$3" | scale "$1")|$(expected "$D/expected.postfix-outcome.outcome$2" | oscale "$1" 4)|$(expected "$D/expected.postfix-outcome.outbound$3" | oscale "$1" 5)"
+want() { # k
+  echo "$(expected "$D/expected.$b" | scale "$1")|$(expected "$D/expected.$b.outcome" | oscale "$1" 4)|$(expected "$D/expected.$b.outbound" | oscale "$1" 5)"
 }
 
-fresh_db t_pfo
-$L < "$F" > "$T_TMP/out" 2> "$T_TMP/err"
-is "$?:$(cat "$T_TMP/err")" "0:" 'exit 0, nothing on stderr'
-cmp -s "$T_TMP/out" "$F"; ok $? 'every line copied out unchanged'
-is "$(traffic)" "$(expected "$D/expected.postfix-outcome")" 'traffic: only status=sent, the hand-worked totals'
-is "$(outcome)" "$(expected "$D/expected.postfix-outcome.outcome")" 'outcome: bounced, deferrals, deferred once, expired, rejected 4xx/5xx'
-is "$(outbound)" "$(expected "$D/expected.postfix-outcome.outbound")" 'outbound: per sender and per SASL login'
+for b in postfix-outcome postfix-3.10-outcome; do
+  F=$D/$b.log
 
-# hosted domains: outcome goes to the hosted side
-fresh_db t_pfo_hosted
-sql -e "INSERT INTO domain VALUES ('example.com'), ('example.org')"
-$L < "$F" > /dev/null 2> "$T_TMP/err"
-is "$(outcome):$(cat "$T_TMP/err")" "$(expected "$D/expected.postfix-outcome.outcome-hosted"):" \
-  'hosted domains: an outside recipient books to its hosted sender'
-is "$(outbound)" "$(expected "$D/expected.postfix-outcome.outbound" | grep -v ' outside\.test ')" \
-  'hosted domains: no sender row for the outside sender, login rows all the same'
+  fresh_db t_pfo
+  $L < "$F" > "$T_TMP/out" 2> "$T_TMP/err"
+  is "$?:$(cat "$T_TMP/err")" "0:" "$b: exit 0, nothing on stderr"
+  cmp -s "$T_TMP/out" "$F"; ok $? "$b: every line copied out unchanged"
+  is "$(traffic)" "$(expected "$D/expected.$b")" "$b: traffic: only status=sent, the hand-worked totals"
+  is "$(outcome)" "$(expected "$D/expected.$b.outcome")" "$b: outcome: bounced, deferrals, deferred once, expired, rejected 4xx/5xx"
+  is "$(outbound)" "$(expected "$D/expected.$b.outbound")" "$b: outbound: per sender and per SASL login"
 
-# 30 copies, queue ids renamed, interleaved at random
-fresh_db t_pfo_many
-c=1; while [ $c -le 30 ]; do
-  sed "s/\]: \([0-9A-Za-z]*\): /]: \1q$c: /; s/notification: \([0-9A-Za-z]*\)\$/notification: \1q$c/" "$F" > "$T_TMP/copy.$c"
-  c=$((c + 1))
+  # hosted domains: outcome goes to the hosted side
+  fresh_db t_pfo_hosted
+  sql -e "INSERT INTO domain VALUES ('example.com'), ('example.org')"
+  $L < "$F" > /dev/null 2> "$T_TMP/err"
+  is "$(outcome):$(cat "$T_TMP/err")" "$(expected "$D/expected.$b.outcome-hosted"):" \
+    "$b: hosted domains: an outside recipient books to its hosted sender"
+  is "$(outbound)" "$(expected "$D/expected.$b.outbound" | grep -v ' outside\.test ')" \
+    "$b: hosted domains: no sender row for the outside sender, login rows all the same"
+
+  # 30 copies, queue ids renamed, interleaved at random
+  fresh_db t_pfo_many
+  c=1; while [ $c -le 30 ]; do
+    sed "s/\]: \([0-9A-Za-z]*\): /]: \1q$c: /; s/notification: \([0-9A-Za-z]*\)\$/notification: \1q$c/" "$F" > "$T_TMP/copy.$c"
+    c=$((c + 1))
+  done
+  interleave 7 "$T_TMP"/copy.* > "$T_TMP/many"
+  rm -f "$T_TMP"/copy.*
+  $L < "$T_TMP/many" > /dev/null 2> "$T_TMP/err"
+  is "$(all):$(cat "$T_TMP/err")" "$(want 30):" "$b: 30 copies interleaved at random: 30 times every total"
+
+  # cut after every line, then run whole with the same cursor: the deferred
+  # list and the first-delivery mark come back from the lines before it
+  label_lines '2026-12-06 02:31:04' < "$F" > "$T_TMP/labelled"
+  n=$(wc -l < "$T_TMP/labelled")
+  fresh_db t_pfo_cut
+  bad=
+  k=1
+  while [ $k -lt "$n" ]; do
+    sql -e "DELETE FROM traffic; DELETE FROM outcome; DELETE FROM outbound; DELETE FROM \`cursor\`"
+    head -n "$k" "$T_TMP/labelled" | $L -t > /dev/null 2>> "$T_TMP/cuterr"
+    $L -t < "$T_TMP/labelled" > /dev/null 2>> "$T_TMP/cuterr"
+    [ "$(all)" = "$(want 1)" ] || bad="$bad $k"
+    k=$((k + 1))
+  done
+  is "$bad" "" "$b: cut after each of the $((n - 1)) lines, then whole: every total once"
 done
-interleave 7 "$T_TMP"/copy.* > "$T_TMP/many"
-$L < "$T_TMP/many" > /dev/null 2> "$T_TMP/err"
-is "$(all):$(cat "$T_TMP/err")" "$(want 30 '' ''):" '30 copies interleaved at random: 30 times every total'
 
-# cut after every line, then run whole with the same cursor: the deferred
-# list and the first-delivery mark come back from the lines before it
-label_lines '2026-12-06 02:31:04' < "$F" > "$T_TMP/labelled"
-n=$(wc -l < "$T_TMP/labelled")
-fresh_db t_pfo_cut
-bad=
-k=1
-while [ $k -lt "$n" ]; do
-  sql -e "DELETE FROM traffic; DELETE FROM outcome; DELETE FROM outbound; DELETE FROM \`cursor\`"
-  head -n "$k" "$T_TMP/labelled" | $L -t > /dev/null 2>> "$T_TMP/cuterr"
-  $L -t < "$T_TMP/labelled" > /dev/null 2>> "$T_TMP/cuterr"
-  [ "$(all)" = "$(want 1 '' '')" ] || bad="$bad $k"
-  k=$((k + 1))
-done
-is "$bad" "" "cut after each of the $((n - 1)) lines, then whole: every total once"
+F=$D/postfix-outcome.log
+b=postfix-outcome
 
 # logins that cannot be booked: a control byte, too long; the mail's
 # traffic and sender rows still book
