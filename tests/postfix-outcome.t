@@ -6,7 +6,7 @@
 # after every line; logins that cannot be booked are refused.
 . "$(dirname "$0")/lib.sh"
 D=$top/tests/fixtures/postfix
-plan 23
+plan 24
 export TZ=UTC
 L=$BIN/mysqmail-postfix-logger
 export MYSQMAIL_YEAR_REF=2026-12-06
@@ -99,3 +99,25 @@ sql -e "INSERT INTO outcome VALUES ('2026-12-06', 'expire.test', 'gone', 0, 1844
 $L < "$F" > /dev/null 2> "$T_TMP/err"
 is "$(sql -e "SELECT deferrals FROM outcome WHERE localpart = 'gone'"):$(sql -e "SELECT bytes FROM outbound WHERE kind = 'sender' AND localpart = 'alice'"):$(cat "$T_TMP/err")" \
   "18446744073709551615:18446744073709551615:" 'outcome and outbound sums stop at 2^64-1'
+
+# lines no Postfix wrote this way: a code that is no 4xx/5xx, a reject
+# without to=, a reject of MAIL; deferral and expiry of a queue id never
+# opened book to what the line names; nothing else books
+fresh_db t_pfo_hostile
+cat > "$T_TMP/hostile" <<'LINES'
+Dec 06 03:00:00 mail postfix/smtpd[1]: NOQUEUE: reject: RCPT from h[192.0.2.1]: 250 2.0.0 <a@example.com>: no; from=<s@example.com> to=<a@example.com> proto=ESMTP helo=<h>
+Dec 06 03:00:00 mail postfix/smtpd[1]: NOQUEUE: reject: RCPT from h[192.0.2.1]: 550 5.1.1 <a@example.com>: no; from=<s@example.com> proto=ESMTP helo=<h>
+Dec 06 03:00:00 mail postfix/smtpd[1]: NOQUEUE: reject: MAIL from h[192.0.2.1]: 550 5.1.1 <a@example.com>: no; from=<s@example.com> to=<a@example.com> proto=ESMTP helo=<h>
+Dec 06 03:00:00 mail postfix/smtpd[1]: NOQUEUE: reject: RCPT from h[192.0.2.1]: 45
+Dec 06 03:00:00 mail postfix/smtpd[1]: NOQUEUE: reject_warning: RCPT from h[192.0.2.1]: 450 4.1.1 <a@example.com>: no; from=<s@example.com> to=<a@example.com> proto=ESMTP helo=<h>
+Dec 06 03:00:00 mail postfix/smtpd[1]: NOQUEUE: reject: RCPT from h[192.0.2.1]: 451 4.3.0 <b@example.com>: later; from=<> to=<b@example.com> proto=ESMTP helo=<h>
+Dec 06 03:00:01 mail postfix/smtp[2]: 4jNEVER1OPENz1: to=<c@example.com>, relay=none, delay=1, delays=1/0/0/0, dsn=4.4.1, status=deferred (no)
+Dec 06 03:00:01 mail postfix/smtp[2]: 4jNEVER1OPENz1: to=<c@example.com>, relay=none, delay=1, delays=1/0/0/0, dsn=4.4.1, status=deferredx (no)
+Dec 06 03:00:02 mail postfix/qmgr[3]: 4jNEVER2OPENz1: from=<d@example.com>, status=expired, returned to sender
+Dec 06 03:00:02 mail postfix/qmgr[3]: 4jNEVER2OPENz1: from=<d@example.com>, status=expired, returned to senderX
+LINES
+$L < "$T_TMP/hostile" > /dev/null 2> "$T_TMP/err"
+is "$(outcome):$(traffic):$(outbound):$(cat "$T_TMP/err")" "2026-12-06 example.com b 0 0 0 0 1 0
+2026-12-06 example.com c 0 1 1 0 0 0
+2026-12-06 example.com d 0 0 0 1 0 0:::" \
+  'malformed rejects book nothing; an unopened deferral and expiry book what they name'
