@@ -49,6 +49,16 @@
 --         DROP TRIGGER mysqmail_dtc_ftp_insert;
 --         DROP TRIGGER mysqmail_dtc_ftp_update;
 --
+-- Not passed on: the outcome table (bounced, deferred, expired and
+-- rejected mail) and the outbound table (mail sent per hosted sender and
+-- per SASL login). The DTC tables this file feeds (email_accounting,
+-- pop_access, ftp_access, ftp_accounting, as dtc_db.php and MySQMail
+-- 0.4.9 define them) have no column for a delivery's outcome or for
+-- mail per sender or login: email_accounting counts bytes per domain and
+-- month only. They stay in mysqmail's own tables, which
+-- mysqmail-report shows (its text, `-c -T outcome`, `-c -T outbound`,
+-- and `-m`).
+--
 -- Deleting traffic rows (expiry) leaves DTC's numbers alone. Changing a
 -- row by hand moves DTC's numbers by the same amount. An increment that
 -- does not fit DTC's column (a domain over 128 characters, a counter

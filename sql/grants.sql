@@ -15,12 +15,13 @@ CREATE ROLE IF NOT EXISTS mysqmail_logger;
 GRANT SELECT, INSERT, UPDATE ON traffic TO mysqmail_logger;
 GRANT SELECT, INSERT, UPDATE ON `cursor` TO mysqmail_logger;
 GRANT SELECT ON domain TO mysqmail_logger;
+GRANT SELECT, INSERT, UPDATE ON outcome TO mysqmail_logger;
+GRANT SELECT, INSERT, UPDATE ON outbound TO mysqmail_logger;
 GRANT SELECT (domain, localpart, last_login),
       UPDATE (last_login, last_login_ip, last_login_service) ON mailbox TO mysqmail_logger;
 -- the sending limits' crossings, recorded in the batch that crossed them
 -- (sendlimit is read FOR UPDATE: two batches record one after the other)
 GRANT SELECT ON sendlimit TO mysqmail_logger;
-GRANT SELECT ON outbound TO mysqmail_logger;
 GRANT SELECT, INSERT, UPDATE ON limit_crossing TO mysqmail_logger;
 
 -- mysqmail-checkpwd: read what a login needs, record last logins, count
@@ -44,6 +45,7 @@ CREATE ROLE IF NOT EXISTS mysqmail_report;
 GRANT SELECT ON traffic TO mysqmail_report;
 GRANT SELECT ON `cursor` TO mysqmail_report;
 GRANT SELECT ON outcome TO mysqmail_report;
+GRANT SELECT ON outbound TO mysqmail_report;
 GRANT SELECT ON domain TO mysqmail_report;
 GRANT SELECT (domain, localpart, active, last_login, last_login_ip, last_login_service) ON mailbox TO mysqmail_report;
 

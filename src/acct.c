@@ -109,8 +109,8 @@ uint32_t acct_logins_n (void) { return keytab_n(&logins) ; }
 
 int acct_full (void)
 {
-  return keytab_n(&rows) + keytab_n(&logins) >= ACCT_MAXROWS
-      || keytab_bytes(&rows) + keytab_bytes(&logins) >= ACCT_MAXBYTES ;
+  return keytab_n(&rows) + keytab_n(&logins) + acct_outcome_n() + acct_outbound_n() >= ACCT_MAXROWS
+      || keytab_bytes(&rows) + keytab_bytes(&logins) + acct_outcome_bytes() >= ACCT_MAXBYTES ;
 }
 
 void acct_reset (void)
@@ -120,6 +120,7 @@ void acct_reset (void)
   genalloc_setlen(counts, &rowcounts, 0) ;
   keytab_reset(&logins) ;
   genalloc_setlen(logininfo, &logindata, 0) ;
+  acct_outcome_reset() ;
   if (rowcounts.a > ACCT_MAXROWS * 2 * sizeof(counts)) genalloc_free(counts, &rowcounts) ;
 }
 

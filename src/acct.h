@@ -37,6 +37,22 @@ struct acct_loginrow_s
 extern void acct_loginrow_get (uint32_t, acct_loginrow *) ;
 
 
+ /* acct_outcome.c: outcome to the recipient when hosted, else the sender;
+    outbound per hosted sender and per SASL login (acct_login_split says
+    whether a login may be booked, and why not) */
+extern int acct_outcome (logline const *, char const *, size_t, char const *, size_t, outcome const *) ;
+extern int acct_login_split (addr *, char const *, size_t, char const **) ;
+extern int acct_outbound_sender (logline const *, char const *, size_t, outsum const *) ;
+extern int acct_outbound_login (logline const *, char const *, size_t, outsum const *) ;
+extern uint32_t acct_outcome_n (void) ;
+extern uint32_t acct_outbound_n (void) ;
+extern size_t acct_outcome_bytes (void) ;
+extern void acct_outcome_reset (void) ;
+extern void acct_outcome_get (uint32_t, book_outcome *) ;
+extern void acct_outbound_get (uint32_t, book_outbound *) ;
+extern uint32_t const *acct_outcome_sorted (void) ;
+extern uint32_t const *acct_outbound_sorted (void) ;
+
  /* acct_bound.c: what is refused, whoever wrote the line */
 extern time_t acct_newest ;    /* the newest line this source booked, 0: none yet */
 extern uint64_t acct_refused ; /* lines refused since the last commit */

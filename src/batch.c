@@ -1,4 +1,5 @@
-/* batch.c: one transaction per batch, traffic, logins and cursor together
+/* batch.c: one transaction per batch, traffic, outcome, outbound, logins
+   and cursor together
    (with the date of the newest line booked, MYSQMAIL_MAX_AGE's mark, and
    the counts of lines refused and of lines not read).
    The cursor row carries a random token per batch: a logger that loses its
@@ -170,6 +171,48 @@ static int send_traffic (void)
   return 1 ;
 }
 
+static int send_outcome (void)
+{
+  uint32_t n = acct_outcome_n(), i = 0 ;
+  uint32_t const *order = n ? acct_outcome_sorted() : 0 ;
+  if (n && !order) nomem() ;
+  while (i < n)
+  {
+    q.len = 0 ;
+    if (!book_outcome_head(&q)) nomem() ;
+    for (uint32_t j = 0 ; i < n && j < ROWS_PER_INSERT ; i++, j++)
+    {
+      book_outcome r ;
+      acct_outcome_get(order[i], &r) ;
+      if (!book_outcome_row(&q, &r, !j)) nomem() ;
+    }
+    if (!book_outcome_tail(&q)) nomem() ;
+    if (!run()) return 0 ;
+  }
+  return 1 ;
+}
+
+static int send_outbound (void)
+{
+  uint32_t n = acct_outbound_n(), i = 0 ;
+  uint32_t const *order = n ? acct_outbound_sorted() : 0 ;
+  if (n && !order) nomem() ;
+  while (i < n)
+  {
+    q.len = 0 ;
+    if (!book_outbound_head(&q)) nomem() ;
+    for (uint32_t j = 0 ; i < n && j < ROWS_PER_INSERT ; i++, j++)
+    {
+      book_outbound r ;
+      acct_outbound_get(order[i], &r) ;
+      if (!book_outbound_row(&q, &r, !j)) nomem() ;
+    }
+    if (!book_outbound_tail(&q)) nomem() ;
+    if (!run()) return 0 ;
+  }
+  return 1 ;
+}
+
 #define LOGINS_PER_UPDATE 500
 
  /* the latest login of each mailbox, 500 mailboxes per statement: one
@@ -236,7 +279,7 @@ static int try_commit (position const *pos)
   uint64_t token = new_token() ;
   if (domains_stale && !load_domains()) return 0 ;
   if (!db_query("START TRANSACTION", 17)) return 0 ;
-  if (!send_traffic() || !send_logins() || !send_cursor(pos, token)) { rollback() ; return 0 ; }
+  if (!send_traffic() || !send_outcome() || !send_outbound() || !send_logins() || !send_cursor(pos, token)) { rollback() ; return 0 ; }
   if (!alert_record()) { rollback() ; return 0 ; }
   if (!db_query("COMMIT", 6))
   {
@@ -258,7 +301,7 @@ static int attempt (void *ctx)
   if (!db)
   {
     if (!batch_open()) return DB_TRY_STOP ;
-    if (!acct_n() && !acct_logins_n() && !acct_refused && !acct_unmatched_n && !position_after(&batch_cursor, pos)) return DB_TRY_DONE ;
+    if (!acct_n() && !acct_logins_n() && !acct_outcome_n() && !acct_outbound_n() && !acct_refused && !acct_unmatched_n && !position_after(&batch_cursor, pos)) return DB_TRY_DONE ;
   }
   if (try_commit(pos)) return DB_TRY_DONE ;
   return pending_token ? DB_TRY_AGAIN : DB_TRY_FAILED ;

@@ -75,4 +75,65 @@ extern int book_login_tail (stralloc *) ;
 extern int book_login_one (stralloc *, book_login const *) ;
 extern int book_login_template (stralloc *) ;
 
+
+ /* what became of mail, per hosted mailbox and day (table outcome) */
+typedef struct outcome_s outcome, *outcome_ref ;
+struct outcome_s
+{
+  uint64_t bounced ;
+  uint64_t deferrals ;
+  uint64_t deferred ;
+  uint64_t expired ;
+  uint64_t rejected_4xx ;
+  uint64_t rejected_5xx ;
+} ;
+#define OUTCOME_ZERO { .bounced = 0, .deferrals = 0, .deferred = 0, .expired = 0, .rejected_4xx = 0, .rejected_5xx = 0 }
+
+typedef struct book_outcome_s book_outcome, *book_outcome_ref ;
+struct book_outcome_s
+{
+  char const *day ;        /* YYYY-MM-DD, 10 bytes */
+  char const *domain ;
+  size_t domainlen ;
+  char const *local ;
+  size_t locallen ;
+  outcome o ;
+} ;
+
+ /* book_outcome.c: the saturating upsert of book_traffic.c for outcome */
+extern void outcome_add (outcome *, outcome const *) ;
+extern int book_outcome_head (stralloc *) ;
+extern int book_outcome_row (stralloc *, book_outcome const *, int first) ;
+extern int book_outcome_tail (stralloc *) ;
+
+ /* outgoing mail per hosted sender or SASL login (table outbound) */
+#define OUTBOUND_SENDER 's'
+#define OUTBOUND_LOGIN 'l'
+typedef struct outsum_s outsum, *outsum_ref ;
+struct outsum_s
+{
+  uint64_t mails ;
+  uint64_t rcpts ;
+  uint64_t bytes ;
+} ;
+#define OUTSUM_ZERO { .mails = 0, .rcpts = 0, .bytes = 0 }
+
+typedef struct book_outbound_s book_outbound, *book_outbound_ref ;
+struct book_outbound_s
+{
+  char const *day ;        /* YYYY-MM-DD, 10 bytes */
+  char kind ;              /* OUTBOUND_SENDER or OUTBOUND_LOGIN */
+  char const *domain ;
+  size_t domainlen ;
+  char const *local ;
+  size_t locallen ;
+  outsum c ;
+} ;
+
+ /* book_outbound.c: the same for outbound */
+extern void outsum_add (outsum *, outsum const *) ;
+extern int book_outbound_head (stralloc *) ;
+extern int book_outbound_row (stralloc *, book_outbound const *, int first) ;
+extern int book_outbound_tail (stralloc *) ;
+
 #endif

@@ -10,7 +10,7 @@
 #include "db.h"
 #include "report.h"
 
-#define USAGE "mysqmail-report [ -c | -m ] [ -s svgfile [ -g domains|daily ] ] [ -o file ] [ -M YYYY-MM | -f YYYY-MM-DD -t YYYY-MM-DD ] [ -D domain | -U mailbox ]"
+#define USAGE "mysqmail-report [ -c [ -T traffic|outcome|outbound ] | -m ] [ -s svgfile [ -g domains|daily ] ] [ -o file ] [ -M YYYY-MM | -f YYYY-MM-DD -t YYYY-MM-DD ] [ -D domain | -U mailbox ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 
  /* the whole output at once: into a file by rename, so a reader (the
@@ -56,7 +56,7 @@ static void mailbox_arg (report *r, char const *mailbox)
 
 int main (int argc, char const *const *argv)
 {
-  report r = { .domain = 0, .local = 0 } ;
+  report r = { .domain = 0, .local = 0, .table = 't' } ;
   stralloc out = STRALLOC_ZERO, svg = STRALLOC_ZERO ;
   char const *month = 0, *from = 0, *to = 0, *svgfile = 0, *outfile = 0, *chart = 0, *mailbox = 0 ;
   char mode = 't' ;
@@ -65,7 +65,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "cms:o:M:f:t:D:g:U:", &l) ;
+      int opt = subgetopt_r(argc, argv, "cms:o:M:f:t:D:g:U:T:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -78,6 +78,12 @@ int main (int argc, char const *const *argv)
         case 'D' : r.domain = l.arg ; break ;
         case 'g' : chart = l.arg ; break ;
         case 'U' : mailbox = l.arg ; break ;
+        case 'T' :
+          if (!strcmp(l.arg, "traffic")) r.table = 't' ;
+          else if (!strcmp(l.arg, "outcome")) r.table = 'o' ;
+          else if (!strcmp(l.arg, "outbound")) r.table = 'u' ;
+          else dieusage() ;
+          break ;
         default : dieusage() ;
       }
     }
@@ -87,6 +93,7 @@ int main (int argc, char const *const *argv)
   if (svgfile && !strcmp(svgfile, "-") && mode != 't') dieusage() ;
   if (chart && (!svgfile || (strcmp(chart, "daily") && strcmp(chart, "domains")))) dieusage() ;
   if (mailbox) mailbox_arg(&r, mailbox) ;
+  if (r.table != 't' && mode != 'c') dieusage() ;
   period_args(&r, month, from, to) ;
   db_config() ;
   if (!db_connect()) strerr_diefu(111, "connect to the database: ", db_error()) ;

@@ -9,7 +9,17 @@
    An after-queue content filter that re-injects (amavis, FILTER_README)
    makes two deliveries of one mail, the second under a new queue id:
    MYSQMAIL_SKIP_RELAYS names the filter's relay= so that only the final
-   delivery books. */
+   delivery books.
+   Outcomes (table outcome, to the recipient when hosted, else the sender):
+     postfix/smtp[..]: QID: to=<x@hard.test>, relay=..., status=bounced (...)
+     postfix/smtp[..]: QID: to=<y@soft.test>, relay=..., status=deferred (...)
+     postfix/qmgr[..]: QID: from=<alice@example.com>, status=expired, returned to sender
+     postfix/smtpd[..]: NOQUEUE: reject: RCPT from h[ip]: 450 4.2.1 <..>: ...; from=<s> to=<r> proto=ESMTP helo=<h>
+   A recipient deferred many times is deferred once; the ones still
+   deferred when the message expires are expired. smtpd's
+     postfix/smtpd[..]: QID: client=h[ip], sasl_method=PLAIN, sasl_username=alice@example.com
+   gives the message its SASL login: its deliveries book outbound per
+   login as well as per hosted sender. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +33,9 @@
 #define INSTMAX 64
 
 #define FILTERMAX 16
+
+ /* msgtab flag: the message's first delivery booked its outbound mail */
+#define MSG_COUNTED 1
 
 static char const *filter[FILTERMAX] ;
 static size_t filterlen[FILTERMAX] ;
@@ -120,13 +133,24 @@ static int from_line (char const *key, size_t keylen, char const *s, size_t len,
   return 0 ;
 }
 
-static int status_sent (char const *s, size_t len)
+enum status_e { ST_OTHER, ST_SENT, ST_BOUNCED, ST_DEFERRED } ;
+
+static int status_is (char const *st, size_t len, char const *word)
+{
+  size_t n = strlen(word) ;
+  return len >= n && !memcmp(st, word, n) && (len == n || st[n] == ' ' || st[n] == ',') ;
+}
+
+static enum status_e status_of (char const *s, size_t len)
 {
   char const *st = scan_find(s, len, ", status=", 9) ;
-  if (!st) return 0 ;
+  if (!st) return ST_OTHER ;
   st += 9 ;
   len -= st - s ;
-  return len >= 4 && !memcmp(st, "sent", 4) && (len == 4 || st[4] == ' ' || st[4] == ',') ;
+  if (status_is(st, len, "sent")) return ST_SENT ;
+  if (status_is(st, len, "bounced")) return ST_BOUNCED ;
+  if (status_is(st, len, "deferred")) return ST_DEFERRED ;
+  return ST_OTHER ;
 }
 
  /* its qmgr line came before this logger's input (or expired): say so */
@@ -138,30 +162,149 @@ static void unknown (char const *key, size_t keylen)
   strerr_warnw3x("delivery not booked: no from= and size= seen for queue id ", id, " (see MYSQMAIL_LOGDIR)") ;
 }
 
- /* one recipient delivered: the recipient received it, the sender sent it */
+ /* one recipient delivered: the recipient received it, the sender sent
+    it, and its SASL login (if any) sent it */
+static int delivered (logline const *l, char const *key, size_t keylen, char const *rcpt, size_t rcptlen, msgent const *m)
+{
+  counts in = COUNTS_ZERO, out = COUNTS_ZERO ;
+  outsum o = OUTSUM_ZERO ;
+  int r = 0 ;
+  in.bytes_in = m->num ; in.count_in = 1 ;
+  out.bytes_out = m->num ; out.count_out = 1 ;
+  o.rcpts = 1 ; o.bytes = m->num ;
+  o.mails = !msgtab_flag(key, keylen, MSG_COUNTED) ;
+  if (m->vallen)
+  {
+    r |= acct_add(l, SERVICE_SMTP, m->val, m->vallen, &out) ;
+    acct_outbound_sender(l, m->val, m->vallen, &o) ;
+  }
+  if (m->auxlen) acct_outbound_login(l, m->aux, m->auxlen, &o) ;
+  r |= acct_add(l, SERVICE_SMTP, rcpt, rcptlen, &in) ;
+  return r ;
+}
+
+ /* bounced or deferred: booked to the recipient, else the sender */
+static void undelivered (logline const *l, char const *key, size_t keylen, char const *rcpt, size_t rcptlen, enum status_e st)
+{
+  outcome o = OUTCOME_ZERO ;
+  msgent m ;
+  int known = msgtab_get(key, keylen, &m, l->when) ;
+  if (st == ST_BOUNCED)
+  {
+    o.bounced = 1 ;
+    msgtab_list_del(key, keylen, rcpt, rcptlen) ;
+  }
+  else
+  {
+    o.deferrals = 1 ;
+     /* once per recipient: those already on the message's list were counted */
+    o.deferred = msgtab_list_add(key, keylen, rcpt, rcptlen) != 0 ;
+  }
+  if (known) msgtab_get(key, keylen, &m, l->when) ;   /* the list moved it */
+  acct_outcome(l, rcpt, rcptlen, known ? m.val : "", known ? m.vallen : 0, &o) ;
+}
+
 static int to_line (logline const *l, char const *key, size_t keylen, char const *s, size_t len)
 {
   char const *rcpt, *next, *skip ;
   size_t rcptlen, skiplen ;
+  enum status_e st ;
   msgent m ;
-  int r = 0 ;
   if (!scan_addr(s, len, "to=", &rcpt, &rcptlen, &next)) return 0 ;
   len -= next - s ; s = next ;
   if (scan_addr(s, len, "orig_to=", &skip, &skiplen, &next)) { len -= next - s ; s = next ; }
-  if (!status_sent(s, len) || to_filter(s, len)) return 0 ;
+  st = status_of(s, len) ;
+  if (st == ST_OTHER || to_filter(s, len)) return 0 ;
+  if (st != ST_SENT) { undelivered(l, key, keylen, rcpt, rcptlen, st) ; return 0 ; }
+  msgtab_list_del(key, keylen, rcpt, rcptlen) ;
   if (!msgtab_get(key, keylen, &m, l->when) || !m.hasnum)
   {
     if (!acct_replay) unknown(key, keylen) ;
     return 0 ;
   }
+  return delivered(l, key, keylen, rcpt, rcptlen, &m) ;
+}
+
+ /* "from=<s>, status=expired, returned to sender": each recipient still
+    deferred expired; none known, the message did */
+static void expired (logline const *l, char const *key, size_t keylen, char const *sender, size_t senderlen)
+{
+  outcome o = OUTCOME_ZERO ;
+  msgent m ;
+  o.expired = 1 ;
+  if (msgtab_get(key, keylen, &m, l->when) && m.listlen)
   {
-    counts in = COUNTS_ZERO, out = COUNTS_ZERO ;
-    in.bytes_in = m.num ; in.count_in = 1 ;
-    out.bytes_out = m.num ; out.count_out = 1 ;
-    if (m.vallen) r |= acct_add(l, SERVICE_SMTP, m.val, m.vallen, &out) ;
-    r |= acct_add(l, SERVICE_SMTP, rcpt, rcptlen, &in) ;
+    char list[m.listlen] ;
+    char const *p = list, *item ;
+    size_t left = m.listlen, itemlen ;
+    memcpy(list, m.list, m.listlen) ;
+    while (msgtab_list_next(&p, &left, &item, &itemlen))
+      acct_outcome(l, item, itemlen, sender, senderlen, &o) ;
   }
-  return r ;
+  else acct_outcome(l, "", 0, sender, senderlen, &o) ;
+}
+
+static void qmgr_line (logline const *l, char const *key, size_t keylen, char const *s, size_t len)
+{
+  char const *sender, *next ;
+  size_t senderlen ;
+  if (len == 7 && !memcmp(s, "removed", 7)) msgtab_del(key, keylen) ;
+  else if (scan_addr(s, len, "from=", &sender, &senderlen, &next)
+   && (size_t)(s + len - next) == 34 && !memcmp(next, "status=expired, returned to sender", 34))
+    expired(l, key, keylen, sender, senderlen) ;
+  else if (scan_prefix(s, len, "to=<")) to_line(l, key, keylen, s, len) ;
+  else from_line(key, keylen, s, len, l->when) ;
+}
+
+ /* "reject: RCPT from h[ip]: 450 4.2.1 <r>: ...; from=<s> to=<r> proto=..."
+    (postscreen: "from=<s>, to=<r>, proto=...") */
+static void reject_line (logline const *l, char const *s, size_t len)
+{
+  outcome o = OUTCOME_ZERO ;
+  char const *e = s + len, *code, *sender, *send, *rcpt, *rend ;
+  code = scan_find(s, len, ": ", 2) ;
+  if (!code || e - code < 6) return ;
+  code += 2 ;
+  if ((code[0] != '4' && code[0] != '5') || code[1] < '0' || code[1] > '9' || code[2] < '0' || code[2] > '9' || code[3] != ' ') return ;
+  sender = scan_find(code, e - code, "; from=<", 8) ;
+  if (!sender) return ;
+  sender += 8 ;
+  send = scan_find(sender, e - sender, "> to=<", 6) ;
+  if (send) rcpt = send + 6 ;
+  else
+  {
+    send = scan_find(sender, e - sender, ">, to=<", 7) ;
+    if (!send) return ;
+    rcpt = send + 7 ;
+  }
+  rend = scan_find(rcpt, e - rcpt, "> proto=", 8) ;
+  if (!rend) rend = scan_find(rcpt, e - rcpt, ">, proto=", 9) ;
+  if (!rend) return ;
+  if (code[0] == '4') o.rejected_4xx = 1 ; else o.rejected_5xx = 1 ;
+  acct_outcome(l, rcpt, rend - rcpt, sender, send - sender, &o) ;
+}
+
+ /* "client=h[ip], sasl_method=PLAIN, sasl_username=LOGIN[, sasl_sender=..]" */
+static void client_line (logline const *l, char const *key, size_t keylen, char const *s, size_t len)
+{
+  char const *u = scan_find(s, len, ", sasl_username=", 16), *e, *why ;
+  addr a ;
+  if (!u) return ;
+  u += 16 ;
+  e = scan_find(u, s + len - u, ", sasl_sender=", 14) ;
+  if (!e) e = s + len ;
+  if (!acct_login_split(&a, u, e - u, &why))
+  {
+    if (!acct_replay)
+    {
+      char id[INSTMAX + 1 + QIDMAX + 1] ;
+      memcpy(id, key, keylen) ;
+      id[keylen] = 0 ;
+      strerr_warnw4x("SASL login not booked, for queue id ", id, ": ", why) ;
+    }
+    return ;
+  }
+  msgtab_setaux(key, keylen, u, e - u, l->when) ;
 }
 
  /* A line that announces a delivery's status ("to=<...>, ..., status=
@@ -210,10 +353,11 @@ int parse_postfix (logline const *l)
   s += qidlen + 2 ; len -= qidlen + 2 ;
   if (agentlen == 4 && !memcmp(agent, "qmgr", 4))
   {
-    if (len == 7 && !memcmp(s, "removed", 7)) msgtab_del(key, instlen + 1 + qidlen) ;
-    else from_line(key, instlen + 1 + qidlen, s, len, l->when) ;
+    qmgr_line(l, key, instlen + 1 + qidlen, s, len) ;
     return 0 ;
   }
+  if (scan_prefix(s, len, "reject: RCPT from ")) { reject_line(l, s + 18, len - 18) ; return 0 ; }
+  if (scan_prefix(s, len, "client=")) { client_line(l, key, instlen + 1 + qidlen, s, len) ; return 0 ; }
   if (status_unread(s, len)) { acct_unmatched(l) ; return 0 ; }
   return to_line(l, key, instlen + 1 + qidlen, s, len) ;
 }

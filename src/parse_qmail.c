@@ -8,6 +8,14 @@
      end msg 394
    Message numbers are inode numbers and come back: a message's state ends
    with "end msg"; delivery numbers come back once a delivery is done.
+   Outcomes (table outcome, to the recipient when hosted, else the
+   sender): "delivery D: failure:" bounced, "delivery D: deferral:" a
+   deferral (the recipient deferred once, however many). qmail-send logs
+   no line for a recipient it gives up on after queuelifetime: it writes
+   "I'm not going to try again" into the bounce (or, for a double bounce,
+   logs "triple bounce: discarding") and ends the message. So a recipient
+   still deferred at "end msg" expired. qmail-send's log has no SMTP-time
+   rejects (qmail-smtpd logs none), and no SASL login.
    Also books the line of patches/qmail-pop3d-traffic.patch:
      qmail-pop3d[PID]: traffic ip=IP in=N out=N retr=N user=LOGIN */
 
@@ -19,6 +27,9 @@
 #include "parsers.h"
 
 #define KEYMAX 24
+
+ /* msgtab flag on a message: its first delivery booked its outbound mail */
+#define MSG_COUNTED 1
 
 void qmail_config (void)
 {
@@ -53,12 +64,27 @@ static void msg_new (char const *s, size_t len, time_t when)
   msgtab_set(key, mkkey(key, 'm', n), "", 0, 0, 0, when) ;
 }
 
-static void msg_end (char const *s, size_t len)
+static void msg_end (logline const *l, char const *s, size_t len)
 {
   char key[KEYMAX] ;
+  size_t keylen ;
   uint64_t n ;
+  msgent m ;
   if (scan_u64(s, len, &n) != len) return ;
-  msgtab_del(key, mkkey(key, 'm', n)) ;
+  keylen = mkkey(key, 'm', n) ;
+  if (msgtab_get(key, keylen, &m, l->when) && m.listlen)
+  {
+    outcome o = OUTCOME_ZERO ;
+    char list[m.listlen], sender[m.vallen + 1] ;
+    char const *p = list, *item ;
+    size_t left = m.listlen, itemlen, senderlen = m.vallen ;
+    memcpy(list, m.list, m.listlen) ;
+    memcpy(sender, m.val, m.vallen) ;
+    o.expired = 1 ;
+    while (msgtab_list_next(&p, &left, &item, &itemlen))
+      acct_outcome(l, item, itemlen, sender, senderlen, &o) ;
+  }
+  msgtab_del(key, keylen) ;
 }
 
  /* "394: bytes 2110 from <alice@example.com> qp 8041 uid 1001" */
@@ -109,29 +135,59 @@ static void strip_prefix (char const **r, size_t *rlen)
   }
 }
 
-static int book (logline const *l, msgent const *m, char const *r, size_t rlen)
+static int book (logline const *l, char const *mkey, size_t mkeylen, msgent const *m, char const *r, size_t rlen)
 {
   counts in = COUNTS_ZERO, out = COUNTS_ZERO ;
+  outsum o = OUTSUM_ZERO ;
   int ok = 0 ;
   in.bytes_in = m->num ; in.count_in = 1 ;
   out.bytes_out = m->num ; out.count_out = 1 ;
-  if (m->vallen) ok |= acct_add(l, SERVICE_SMTP, m->val, m->vallen, &out) ;
+  o.rcpts = 1 ; o.bytes = m->num ;
+  o.mails = !msgtab_flag(mkey, mkeylen, MSG_COUNTED) ;
+  if (m->vallen)
+  {
+    ok |= acct_add(l, SERVICE_SMTP, m->val, m->vallen, &out) ;
+    acct_outbound_sender(l, m->val, m->vallen, &o) ;
+  }
   ok |= acct_add(l, SERVICE_SMTP, r, rlen, &in) ;
   return ok ;
+}
+
+ /* failure: bounced; deferral: a deferral, the first one deferred */
+static void undelivered (logline const *l, char const *mkey, size_t mkeylen, char const *r, size_t rlen, int failed)
+{
+  outcome o = OUTCOME_ZERO ;
+  msgent m ;
+  if (failed)
+  {
+    o.bounced = 1 ;
+    msgtab_list_del(mkey, mkeylen, r, rlen) ;
+  }
+  else
+  {
+    o.deferrals = 1 ;
+    o.deferred = msgtab_list_add(mkey, mkeylen, r, rlen) != 0 ;
+  }
+  if (msgtab_get(mkey, mkeylen, &m, l->when)) acct_outcome(l, r, rlen, m.val, m.vallen, &o) ;
+  else acct_outcome(l, r, rlen, "", 0, &o) ;
 }
 
  /* "7: success: did_1+0+0/" (or failure:, deferral:) */
 static int delivery_end (logline const *l, char const *s, size_t len)
 {
   char dkey[KEYMAX], mkey[KEYMAX] ;
-  size_t dkeylen ;
+  size_t dkeylen, mkeylen ;
   uint64_t d ;
   msgent dm, mm ;
-  int r = 0 ;
+  int r = 0, what ;
   if (!scan_num(&s, &len, ": ", &d)) return 0 ;
+  if (scan_prefix(s, len, "success:")) what = 0 ;
+  else if (scan_prefix(s, len, "failure:")) what = 1 ;
+  else if (scan_prefix(s, len, "deferral:")) what = 2 ;
+  else what = -1 ;
   dkeylen = mkkey(dkey, 'd', d) ;
   if (!msgtab_get(dkey, dkeylen, &dm, l->when)) return 0 ;
-  if (scan_prefix(s, len, "success:"))
+  if (what < 0) { msgtab_del(dkey, dkeylen) ; return 0 ; }
   {
     size_t rlen = dm.vallen - 1 ;
     char rcpt[rlen + 1] ;
@@ -139,11 +195,14 @@ static int delivery_end (logline const *l, char const *s, size_t len)
     memcpy(rcpt, dm.val + 1, rlen) ;
     rcpt[rlen] = 0 ;
     if (dm.val[0] == 'l') strip_prefix(&rp, &rlen) ;
-    if (msgtab_get(mkey, mkkey(mkey, 'm', dm.num), &mm, l->when) && mm.hasnum) r = book(l, &mm, rp, rlen) ;
+    mkeylen = mkkey(mkey, 'm', dm.num) ;
+    msgtab_del(dkey, dkeylen) ;
+    if (what) { undelivered(l, mkey, mkeylen, rp, rlen, what == 1) ; return 0 ; }
+    msgtab_list_del(mkey, mkeylen, rp, rlen) ;
+    if (msgtab_get(mkey, mkeylen, &mm, l->when) && mm.hasnum) r = book(l, mkey, mkeylen, &mm, rp, rlen) ;
     else if (!acct_replay)
       strerr_warnw2x("delivery not booked: no info line seen for its message, to ", rcpt) ;
   }
-  msgtab_del(dkey, dkeylen) ;
   return r ;
 }
 
@@ -215,6 +274,6 @@ int parse_qmail (logline const *l)
   if (scan_prefix(s, len, "starting delivery ")) delivery_start(s + 18, len - 18, l->when) ;
   else if (scan_prefix(s, len, "info msg ")) msg_info(s + 9, len - 9, l->when) ;
   else if (scan_prefix(s, len, "new msg ")) msg_new(s + 8, len - 8, l->when) ;
-  else if (scan_prefix(s, len, "end msg ")) msg_end(s + 8, len - 8) ;
+  else if (scan_prefix(s, len, "end msg ")) msg_end(l, s + 8, len - 8) ;
   return 0 ;
 }

@@ -59,6 +59,7 @@ struct report_s
   period p ;
   char const *domain ;    /* only this domain, or 0 */
   char const *local ;     /* and only this local part (with domain), or 0 */
+  char table ;            /* the CSV's table: 't'raffic, 'o'utcome, o'u'tbound */
 } ;
 
 extern int report_where (stralloc *, report const *) ;

@@ -50,6 +50,64 @@ static void traffic (rtable const *t, char const *name, unsigned int col, char c
   }
 }
 
+ /* one sample per row of t and column from..to, labelled by domain (column
+    0) and one more label: name lab, values vals[] */
+static void bylabel (rtable const *t, char const *name, char const *lab, char const *const *vals, unsigned int from, unsigned int to)
+{
+  size_t i, n = rtable_rows(t) ;
+  for (unsigned int c = from ; c <= to ; c++)
+    for (i = 0 ; i < n ; i++)
+    {
+      s(name) ; s("{") ;
+      label("domain", rtable_cell(t, i, 0), 1) ;
+      label(lab, vals[c - from], 0) ;
+      s("} ") ; s(rtable_cell(t, i, c)) ; s("\n") ;
+    }
+}
+
+ /* outcome per domain; outbound per domain, sender or login */
+static void outcomes (report const *r)
+{
+  static char const *const what[6] = { "bounced", "deferrals", "deferred", "expired", "rejected_4xx", "rejected_5xx" } ;
+  stralloc q = STRALLOC_ZERO ;
+  rtable t = RTABLE_ZERO ;
+  if (!db_catstr(&q, "SELECT domain, SUM(bounced), SUM(deferrals), SUM(deferred), SUM(expired), SUM(rejected_4xx), SUM(rejected_5xx) FROM outcome")
+   || !report_where(&q, r)
+   || !db_catstr(&q, " GROUP BY domain ORDER BY domain")) nomem() ;
+  if (!rtable_select(&t, &q)) report_dbdie("read outcome") ;
+  if (rtable_rows(&t))
+  {
+    family("mysqmail_outcome_total", "counter", "Recipients in the period bounced, deferred (once each), deferral attempts, expired, rejected at SMTP time (4xx, 5xx), booked to the hosted side.") ;
+    bylabel(&t, "mysqmail_outcome_total", "outcome", what, 1, 6) ;
+  }
+  rtable_free(&t) ;
+  q.len = 0 ;
+  if (!db_catstr(&q, "SELECT domain, kind, SUM(mails), SUM(rcpts), SUM(bytes) FROM outbound")
+   || !report_where(&q, r)
+   || !db_catstr(&q, " GROUP BY domain, kind ORDER BY domain, kind")) nomem() ;
+  if (!rtable_select(&t, &q)) report_dbdie("read outbound") ;
+  stralloc_free(&q) ;
+  if (rtable_rows(&t))
+  {
+    static char const *const names[3] = { "mysqmail_outbound_mails_total", "mysqmail_outbound_rcpts_total", "mysqmail_outbound_bytes_total" } ;
+    static char const *const helps[3] = { "Mails sent in the period, per domain of the hosted sender (kind sender) or of the SASL login (kind login).",
+      "Recipients the mails sent in the period were delivered to.", "Bytes sent in the period, the size once per recipient." } ;
+    size_t i, n = rtable_rows(&t) ;
+    for (unsigned int k = 0 ; k < 3 ; k++)
+    {
+      family(names[k], "counter", helps[k]) ;
+      for (i = 0 ; i < n ; i++)
+      {
+        s(names[k]) ; s("{") ;
+        label("domain", rtable_cell(&t, i, 0), 1) ;
+        label("kind", rtable_cell(&t, i, 1), 0) ;
+        s("} ") ; s(rtable_cell(&t, i, 2 + k)) ; s("\n") ;
+      }
+    }
+  }
+  rtable_free(&t) ;
+}
+
 static void cursors (void)
 {
   static char const q[] = "SELECT source, UNIX_TIMESTAMP(updated), GREATEST(0, TIMESTAMPDIFF(SECOND, updated, NOW())), refused"
@@ -107,5 +165,6 @@ void report_metrics (stralloc *sa, report const *r)
     traffic(&t, "mysqmail_logins_total", 6, 0) ;
   }
   rtable_free(&t) ;
+  outcomes(r) ;
   cursors() ;
 }

@@ -1,4 +1,5 @@
-/* report_text.c: the aligned text tables and the CSV */
+/* report_text.c: the aligned text tables (traffic, then outcome and
+   outbound mail when the period has any) and the CSV of one table */
 
 #include <string.h>
 #include <skalibs/uint64.h>
@@ -16,7 +17,7 @@ static void fetch (rtable *t, report const *r, char const *head, char const *tai
 {
   stralloc q = STRALLOC_ZERO ;
   if (!db_catstr(&q, head) || !report_where(&q, r) || !db_catstr(&q, tail)) nomem() ;
-  if (!rtable_select(t, &q)) report_dbdie("read traffic") ;
+  if (!rtable_select(t, &q)) report_dbdie("read traffic, outcome or outbound") ;
   stralloc_free(&q) ;
 }
 
@@ -120,6 +121,58 @@ static void services (stralloc *sa, report const *r)
   rtable_free(&in) ; rtable_free(&out) ;
 }
 
+ /* what became of mail, per hosted mailbox (table outcome) */
+static void outcomes (stralloc *sa, report const *r)
+{
+  static char const *const head[7] = { "mailbox", "bounced", "deferred", "deferrals", "expired", "rejected 4xx", "rejected 5xx" } ;
+  rtable in = RTABLE_ZERO, out = RTABLE_ZERO ;
+  size_t i, n ;
+  unsigned int j ;
+  fetch(&in, r, "SELECT domain, localpart, SUM(bounced), SUM(deferred), SUM(deferrals), SUM(expired), SUM(rejected_4xx), SUM(rejected_5xx),"
+    " SUM(CAST(bounced AS DECIMAL(21, 0)) + expired + rejected_5xx) AS t FROM outcome",
+    " GROUP BY domain, localpart ORDER BY t DESC, domain, localpart") ;
+  n = rtable_rows(&in) ;
+  if (n)
+  {
+    for (j = 0 ; j < 7 ; j++) addstr(&out, head[j]) ;
+    out.ncols = 7 ;
+    for (i = 0 ; i < n ; i++)
+    {
+      addname(&out, rtable_cell(&in, i, 1), rtable_cell(&in, i, 0)) ;
+      for (j = 2 ; j < 8 ; j++) addstr(&out, rtable_cell(&in, i, j)) ;
+    }
+    if (!stralloc_catb(sa, "\n", 1) || !report_aligned(sa, &out, "lrrrrrr")) nomem() ;
+  }
+  rtable_free(&in) ; rtable_free(&out) ;
+}
+
+ /* outgoing mail per hosted sender and per SASL login (table outbound) */
+static void outbounds (stralloc *sa, report const *r)
+{
+  static char const *const head[5] = { "sent by", "as", "mails", "recipients", "size" } ;
+  rtable in = RTABLE_ZERO, out = RTABLE_ZERO ;
+  size_t i, n ;
+  unsigned int j ;
+  fetch(&in, r, "SELECT kind, domain, localpart, SUM(mails), SUM(rcpts), SUM(bytes) AS t FROM outbound",
+    " GROUP BY kind, domain, localpart ORDER BY kind, t DESC, domain, localpart") ;
+  n = rtable_rows(&in) ;
+  if (n)
+  {
+    for (j = 0 ; j < 5 ; j++) addstr(&out, head[j]) ;
+    out.ncols = 5 ;
+    for (i = 0 ; i < n ; i++)
+    {
+      addname(&out, rtable_cell(&in, i, 2), rtable_cell(&in, i, 1)) ;
+      addname(&out, rtable_cell(&in, i, 0), "") ;
+      addstr(&out, rtable_cell(&in, i, 3)) ;
+      addstr(&out, rtable_cell(&in, i, 4)) ;
+      addhuman(&out, rtable_num(&in, i, 5)) ;
+    }
+    if (!stralloc_catb(sa, "\n", 1) || !report_aligned(sa, &out, "llrrr")) nomem() ;
+  }
+  rtable_free(&in) ; rtable_free(&out) ;
+}
+
  /* is there any traffic at all in the period? */
 static int any (report const *r)
 {
@@ -142,28 +195,49 @@ void report_text (stralloc *sa, report const *r)
   if (!any(r))
   {
     if (!stralloc_cats(sa, "no traffic\n")) nomem() ;
-    return ;
   }
-  domains(sa, r) ;
-  mailboxes(sa, r) ;
-  services(sa, r) ;
+  else
+  {
+    domains(sa, r) ;
+    mailboxes(sa, r) ;
+    services(sa, r) ;
+  }
+  outcomes(sa, r) ;
+  outbounds(sa, r) ;
 }
 
- /* one line per mailbox and service, exact numbers, for programs */
-void report_csv (stralloc *sa, report const *r)
+ /* the CSV: a header, then the rows of the query, exact numbers */
+static void csvtable (stralloc *sa, report const *r, char const *header, char const *head, char const *tail)
 {
   rtable t = RTABLE_ZERO ;
   size_t i, n ;
   unsigned int j ;
-  fetch(&t, r, "SELECT domain, localpart, service, SUM(bytes_in), SUM(bytes_out), SUM(count_in), SUM(count_out), SUM(logins) FROM traffic",
-    " GROUP BY domain, localpart, service ORDER BY domain, localpart, service") ;
-  if (!stralloc_cats(sa, "domain,localpart,service,bytes_in,bytes_out,count_in,count_out,logins\n")) nomem() ;
+  fetch(&t, r, head, tail) ;
+  if (!stralloc_cats(sa, header)) nomem() ;
   n = rtable_rows(&t) ;
   for (i = 0 ; i < n ; i++)
   {
-    for (j = 0 ; j < 8 ; j++)
+    for (j = 0 ; j < t.ncols ; j++)
       if ((j && !stralloc_catb(sa, ",", 1)) || !report_csvfield(sa, rtable_cell(&t, i, j))) nomem() ;
     if (!stralloc_catb(sa, "\n", 1)) nomem() ;
   }
   rtable_free(&t) ;
+}
+
+ /* one line per mailbox and service (-T outcome: per mailbox; -T
+    outbound: per sender or login), exact numbers, for programs */
+void report_csv (stralloc *sa, report const *r)
+{
+  if (r->table == 'o')
+    csvtable(sa, r, "domain,localpart,bounced,deferrals,deferred,expired,rejected_4xx,rejected_5xx\n",
+      "SELECT domain, localpart, SUM(bounced), SUM(deferrals), SUM(deferred), SUM(expired), SUM(rejected_4xx), SUM(rejected_5xx) FROM outcome",
+      " GROUP BY domain, localpart ORDER BY domain, localpart") ;
+  else if (r->table == 'u')
+    csvtable(sa, r, "kind,domain,localpart,mails,rcpts,bytes\n",
+      "SELECT kind, domain, localpart, SUM(mails), SUM(rcpts), SUM(bytes) FROM outbound",
+      " GROUP BY kind, domain, localpart ORDER BY kind, domain, localpart") ;
+  else
+    csvtable(sa, r, "domain,localpart,service,bytes_in,bytes_out,count_in,count_out,logins\n",
+      "SELECT domain, localpart, service, SUM(bytes_in), SUM(bytes_out), SUM(count_in), SUM(count_out), SUM(logins) FROM traffic",
+      " GROUP BY domain, localpart, service ORDER BY domain, localpart, service") ;
 }
