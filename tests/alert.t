@@ -3,8 +3,8 @@
 # record each crossing of 80% and 100% in the batch that made it, once;
 # mysqmail-alert runs the alert program once per crossing with its
 # figures, tries a failed one again telling it so, and a new period or a
-# raised limit gives new crossings. Outbound rows are inserted by SQL
-# between the batches (the rows the Postfix logger books for senders).
+# raised limit gives new crossings. Outbound rows are booked by the
+# Postfix logger and set by SQL between the batches.
 . "$(dirname "$0")/lib.sh"
 plan 31
 export TZ=UTC
@@ -63,11 +63,14 @@ is "$(crossings | grep '^1 ')" "1 2026-11-25 80 125198 150000 1
 book b "$P/postfix-long-ids.log"
 is "$(sql -e 'SELECT COUNT(*) FROM limit_crossing')" 4 'the same lines again (replayed from the cursor): nothing more booked, nothing recorded'
 
-# outbound rows (kind sender: alice, kind login: a SASL login without
-# a domain) by SQL: recorded by the next logger batch, not before
+# outbound rows (kind sender: alice, whose two mails a run of the log
+# books there too; kind login: a SASL login without a domain) set by SQL:
+# recorded by the next logger batch, not before. That batch's run adds
+# alice's 2 mails: 6 + 2 = 8, 80% of 10.
 sql -e "INSERT INTO outbound (day, kind, domain, localpart, mails, rcpts, bytes) VALUES
-  ('2026-11-25', 'sender', 'example.com', 'alice', 8, 8, 800),
-  ('2026-11-25', 'login', '', 'smtpuser', 3, 16, 900)"
+  ('2026-11-25', 'sender', 'example.com', 'alice', 6, 6, 600),
+  ('2026-11-25', 'login', '', 'smtpuser', 3, 16, 900)
+  ON DUPLICATE KEY UPDATE mails = VALUES(mails), rcpts = VALUES(rcpts), bytes = VALUES(bytes)"
 is "$(sql -e 'SELECT COUNT(*) FROM limit_crossing WHERE limit_id IN (3, 4)')" 0 'outbound rows alone record nothing'
 book c "$P/postfix-long-ids.log"
 is "$(crossings | grep -e '^3 ' -e '^4 ')" "3 2026-11-25 80 8 10 0
@@ -88,7 +91,7 @@ is "$(crossings | grep -e '^3 ' -e '^4 ')" "3 2026-11-25 80 8 10 0
 4 2026-11-25 100 20 20 0" '... a Postfix batch of other names: the login limit at 100%, the mailbox limit waits for its mailbox'
 book d "$P/postfix-long-ids.log"
 is "$(crossings | grep -e '^3 ')" "3 2026-11-25 80 8 10 0
-3 2026-11-25 100 10 10 0" '... and the mailbox limit at 100% with a batch of its own'
+3 2026-11-25 100 12 10 0" '... and the mailbox limit at 100% with a batch of its own (10 + its 2 mails)'
 is "$(crossings | grep -c '^6 ')" 0 'a mailbox limit named without @ matches nothing'
 
 # the alert program fails once (exit 111): run again, told it is a retry

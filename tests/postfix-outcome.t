@@ -117,7 +117,7 @@ Dec 06 03:00:02 mail postfix/qmgr[3]: 4jNEVER2OPENz1: from=<d@example.com>, stat
 Dec 06 03:00:02 mail postfix/qmgr[3]: 4jNEVER2OPENz1: from=<d@example.com>, status=expired, returned to senderX
 LINES
 $L < "$T_TMP/hostile" > /dev/null 2> "$T_TMP/err"
-is "$(outcome):$(traffic):$(outbound):$(cat "$T_TMP/err")" "2026-12-06 example.com b 0 0 0 0 1 0
+is "$(outcome):$(traffic):$(outbound):$(grep -v 'status=deferredx' "$T_TMP/err"):$(grep -c 'line not read' "$T_TMP/err")" "2026-12-06 example.com b 0 0 0 0 1 0
 2026-12-06 example.com c 0 1 1 0 0 0
-2026-12-06 example.com d 0 0 0 1 0 0:::" \
-  'malformed rejects book nothing; an unopened deferral and expiry book what they name'
+2026-12-06 example.com d 0 0 0 1 0 0::::1" \
+  'malformed rejects book nothing; an unopened deferral and expiry book what they name; an unknown status is a line not read'

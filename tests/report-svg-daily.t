@@ -66,9 +66,12 @@ want_parts() {
 W="WHERE day BETWEEN '2026-11-01' AND '2026-11-30'"
 is "$(grep '^day' "$T_TMP/read" | cut -f 2 | grep bytes)" "$(want_days "$W")" 'a bar per day with traffic, its exact bytes per service and in all in its title, in day order'
 is "$(grep '^part' "$T_TMP/read" | cut -f 2 | grep bytes | LC_ALL=C sort)" "$(want_parts "$W")" 'a segment per day and service with traffic, its exact bytes in its title'
+# the outcomes per day: those inserted above, and what the Postfix
+# fixture's bounce, deferral and reject booked on 2026-11-25
 is "$(grep '^day' "$T_TMP/read" | cut -f 2 | grep -v bytes)" \
 '2026-11-03: 2 bounced, 1 deferred, 0 expired, 0 rejected
-2026-11-12: 4 bounced, 2 deferred, 1 expired, 4 rejected' 'the outcomes per day: bounced, deferred (mails), expired, rejected (4xx and 5xx)'
+2026-11-12: 4 bounced, 2 deferred, 1 expired, 4 rejected
+2026-11-25: 1 bounced, 1 deferred, 0 expired, 1 rejected' 'the outcomes per day: bounced, deferred (mails), expired, rejected (4xx and 5xx)'
 is "$(grep '^title' "$T_TMP/read" | cut -f 2)" 'traffic per day from 2026-11-01 to 2026-11-30' 'the chart says what it shows'
 is "$(grep '^text' "$T_TMP/read" | cut -f 2 | grep -c -x -e smtp -e pop3 -e imap -e ftp -e bounced -e deferred -e expired -e rejected)" 8 'a legend for each service and each outcome'
 is "$(grep '^label-day' "$T_TMP/read" | cut -f 2 | tr '\n' ' ')" "$(seq 1 30 | tr '\n' ' ')$(seq 1 30 | tr '\n' ' ')" 'every day labelled, under each panel'
@@ -175,7 +178,7 @@ is "$(grep '^day' "$T_TMP/alice" | cut -f 2 | grep bytes)" "$(want_days "$W AND 
 is "$(grep '^title' "$T_TMP/alice" | cut -f 2)" 'traffic per day from 2026-11-01 to 2026-11-30, mailbox alice@example.com' '... and the chart says so'
 $R -M 2026-11 -U alice@example.com > "$T_TMP/atext"
 is "$(head -n 1 "$T_TMP/atext"):$(grep -c '^alice@example.com ' "$T_TMP/atext"):$(grep -c '^carol' "$T_TMP/atext")" \
-  'traffic from 2026-11-01 to 2026-11-30, mailbox alice@example.com:1:0' '-U for the text tables too'
+  'traffic from 2026-11-01 to 2026-11-30, mailbox alice@example.com:3:0' '-U for the text tables too: traffic, and outbound as login and as sender'
 $R -M 2026-11 -D example.com -U alice@example.com > /dev/null 2>&1; is $? 100 '-D with -U: exit 100'
 
 # names XML must escape, and a control byte, in the chart's title
