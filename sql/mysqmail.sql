@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS domain (
 -- number or a date out of bounds: doc/security.md), once each.
 CREATE TABLE IF NOT EXISTS `cursor` (
   source VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
-  position VARCHAR(64) CHARACTER SET ascii NULL,
+  position VARCHAR(255) CHARACTER SET ascii NULL,
   updated DATETIME NULL,
   token BIGINT UNSIGNED NOT NULL DEFAULT 0,
   newest BIGINT NULL,
@@ -96,3 +96,12 @@ CREATE TABLE IF NOT EXISTS authfail (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 -- before the 'pair' kind, name held 320 characters: a login and its address need more
 ALTER TABLE authfail MODIFY name VARCHAR(400) NOT NULL;
+
+-- a journal position ("j:" and an sd-journal cursor, mysqmail-*-logger -j)
+-- needs more than the 64 characters of a cursor table made before it
+SET @mysqmail_ddl = IF((SELECT CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS
+    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'cursor' AND COLUMN_NAME = 'position') >= 255,
+  'DO 0', 'ALTER TABLE `cursor` MODIFY position VARCHAR(255) CHARACTER SET ascii NULL');
+PREPARE mysqmail_ddl FROM @mysqmail_ddl;
+EXECUTE mysqmail_ddl;
+DEALLOCATE PREPARE mysqmail_ddl;

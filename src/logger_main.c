@@ -1,5 +1,7 @@
 /* logger_main.c: the loop every logger runs. Lines in on stdin, every
-   line out on stdout, accounting committed in batches with the cursor. */
+   line out on stdout, accounting committed in batches with the cursor.
+   Or, under -j, entries from the systemd journal (journal.c), nothing
+   out unless -o. */
 
 #include <string.h>
 #include <limits.h>
@@ -26,14 +28,15 @@
 #include "linereader.h"
 #include "follow.h"
 #include "logger_catchup.h"
+#include "journal.h"
 #include "logger.h"
 
-#define USAGE "[ -u ] [ -t ] [ -f FILE ]"
+#define USAGE "[ -u ] [ -t ] [ -f FILE ] | [ -j [ -o ] [ -u ] ]"
 #define dieusage() strerr_die(100, PROG, ": usage: ", PROG, " " USAGE)
 
 static parser_func *parse ;
 unsigned int logger_history = 0 ;
-static int opt_u = 0, opt_t = 0 ;
+static int opt_u = 0, opt_t = 0, opt_j = 0, opt_o = 0 ;
 static char outspace[65536] ;
 static buffer out = BUFFER_INIT(&buffer_write, 1, outspace, sizeof(outspace)) ;
 static size_t outcap = sizeof(outspace) ;  /* PIPE_BUF when stdout is a pipe */
@@ -173,6 +176,25 @@ static void big_end (uint64_t endoff, void *ctx)
     position pos = { .kind = POSITION_LABEL, .label = lastlabel } ;
     advance(&pos) ;
   }
+}
+
+/* -j: one journal entry (l 0: another daemon's), booked unless replay */
+static void journal_entry (logline const *l, position const *pos, int replay)
+{
+  if (l)
+  {
+    int acc ;
+    acct_replay = replay ;
+    acc = (*parse)(l) ;
+    if ((acc || acct_refused) && !replay) mark_pending() ;
+    if (opt_o && !replay && (!opt_u || !acc))
+    {
+      if (buffer_len(&out) && (buffer_len(&out) + l->len + 1 > outcap || buffer_available(&out) < l->len + 1)) flush() ;
+      put(l->s, l->len) ;
+      put("\n", 1) ;
+    }
+  }
+  if (!replay) advance(pos) ;
 }
 
 static void commit (void)
@@ -321,6 +343,34 @@ static void follow_loop (linereader *r, iopause_fd *x, char *buf, size_t len)
   }
 }
 
+/* -j: read what the journal has, then wait for more, a signal or the
+   commit deadline */
+static void journal_loop (iopause_fd *x)
+{
+  for (;;)
+  {
+    int blocked = batch_ambiguous() || acct_full() ;
+    unsigned int got = 0 ;
+    tain dl ;
+    if (!blocked)
+    {
+      got = journal_read(&journal_entry, 1000) ;
+      if (acct_full()) commit() ;
+    }
+    flush() ;
+    dl = pending || blocked ? deadline : tain_infinite ;
+    if (got == 1000) dl = STAMP ;      /* more to read: only look at signals */
+    else if (!blocked) journal_deadline(&dl) ;
+    x[0].fd = journal_fd() ;
+    x[0].events = IOPAUSE_READ ;
+    x[0].revents = 0 ;
+    if (iopause_g(x, 2, &dl) < 0) strerr_diefu1sys(111, "iopause") ;
+    if (x[1].revents & IOPAUSE_READ) handle_signals() ;
+    if ((pending || blocked) && !tain_less(&STAMP, &deadline)) commit() ;
+    journal_process() ;
+  }
+}
+
 int logger_main (int argc, char const *const *argv, parser_func *f)
 {
   static char inspace[65536] ;
@@ -332,20 +382,23 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "utf:", &l) ;
+      int opt = subgetopt_r(argc, argv, "utf:jo", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'u' : opt_u = 1 ; break ;
         case 't' : opt_t = 1 ; break ;
         case 'f' : followpath = l.arg ; break ;
+        case 'j' : opt_j = 1 ; break ;
+        case 'o' : opt_o = 1 ; break ;
         default : dieusage() ;
       }
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (argc) dieusage() ;
+  if (argc || (opt_j && (opt_t || followpath)) || (opt_o && !opt_j)) dieusage() ;
   read_config() ;
+  if (opt_j) journal_open(PROG) ;
   if (!followpath) r.off = check_stdin() ;
   {
     struct stat st ;
@@ -362,6 +415,11 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
   skipto = batch_cursor ;
   lastpos = batch_cursor ;
   nowsec = time(0) ;
+  if (opt_j)
+  {
+    journal_start(&batch_cursor, logger_history, &journal_entry) ;
+    journal_loop(x) ;
+  }
   {
     char const *logdir = getenv("MYSQMAIL_LOGDIR") ;
     if (logdir && *logdir)

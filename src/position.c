@@ -17,6 +17,10 @@ size_t position_fmt (char *s, position const *p)
       n += uint64_fmt(s + n, p->ino) ; s[n++] = ':' ;
       n += uint64_fmt(s + n, p->off) ;
       return n ;
+    case POSITION_JOURNAL :
+      s[n++] = 'j' ; s[n++] = ':' ;
+      memcpy(s + n, p->journal, p->jlen) ;
+      return n + p->jlen ;
     default : return 0 ;
   }
 }
@@ -30,6 +34,14 @@ int position_scan (char const *s, size_t len, position *p)
   {
     if (timestamp_scan(s, &p->label) != 25) return 0 ;
     p->kind = POSITION_LABEL ;
+    return 1 ;
+  }
+  if (len > 2 && len <= 2 + POSITION_JOURNALMAX && s[0] == 'j' && s[1] == ':')
+  {
+    for (size_t i = 2 ; i < len ; i++) if (s[i] <= ' ' || s[i] > '~') return 0 ;
+    memcpy(p->journal, s + 2, len - 2) ;
+    p->jlen = len - 2 ;
+    p->kind = POSITION_JOURNAL ;
     return 1 ;
   }
   if (len < 7 || s[0] != 'f' || s[1] != ':') return 0 ;
@@ -56,6 +68,9 @@ int position_covers (position const *cur, position const *pos)
   {
     case POSITION_LABEL : return !tain_less(&cur->label, &pos->label) ;
     case POSITION_FILE : return cur->dev == pos->dev && cur->ino == pos->ino && pos->off <= cur->off ;
+     /* the journal's order is the journal's to tell: entries come in it,
+        so only the cursor's own entry is covered by it */
+    case POSITION_JOURNAL : return cur->jlen == pos->jlen && !memcmp(cur->journal, pos->journal, pos->jlen) ;
     default : return 0 ;
   }
 }
