@@ -17,10 +17,12 @@
 #  - the unit's own command line, as mysqmail with systemd-journal, on that
 #    env directory (MYSQMAIL_PASSWORD 0640 root:mysqmail, as the READMEs
 #    say), in a mount namespace where / and the database socket's directory
-#    are read-only as ProtectSystem=strict leaves them: the same totals.
+#    are read-only as ProtectSystem=strict leaves them: the same totals,
+#    with MYSQMAIL_JOURNAL_MATCH on Postfix's unit a message forged
+#    through syslog left out; with the default match, booked.
 . "$(dirname "$0")/lib.sh"
 . "$top/tests/e2e.sh"   # e2e_db_up, e2e_copy, e2e_svscan, e2e_wait, ...
-plan 30
+plan 31
 export TZ=UTC
 daemons="postfix dovecot courier pure-ftpd qmail"
 skip() { T_N=$((T_N + 1)); echo "ok $T_N # SKIP $1"; }
@@ -72,7 +74,7 @@ if [ -z "$why" ]; then
   grep -q -i usage "$T_TMP/probe" && why='mysqmail-postfix-logger has no -j'
 fi
 if [ -n "$why" ]; then
-  while [ $T_N -lt 30 ]; do skip "$why"; done
+  while [ $T_N -lt 31 ]; do skip "$why"; done
   done_testing
 fi
 
@@ -125,8 +127,9 @@ p=$(e2e_svc_pid "$S")
 is "$(ps -o user= -p "$p" | tr -d ' ')" mysqmail '... the logger runs as mysqmail'
 case " $(sed -n 's/^Groups:[[:space:]]*//p' "/proc/$p/status") " in *" $jgid "*) r=0 ;; *) r=1 ;; esac
 ok $r '... in group systemd-journal (s6-setuidgid gave it the account'\''s groups)'
-last() { journalctl -D "$J" -n 1 -o export | sed -n 's/^__CURSOR=//p'; }
-at_end() { [ "$(db -e "SELECT position FROM \`cursor\` WHERE source = 'mysqmail-postfix-logger'")" = "j:$(last)" ]; }
+# at_end [MATCH]: the cursor is the last entry (that MATCH takes)
+last() { journalctl -D "$J" -n 1 -o export "$@" | sed -n 's/^__CURSOR=//p'; }
+at_end() { [ "$(db -e "SELECT position FROM \`cursor\` WHERE source = 'mysqmail-postfix-logger'")" = "j:$(last "$@")" ]; }
 e2e_wait 20 at_end
 ok $? '... its cursor (mysqmail-postfix-logger) is the journal cursor of the last entry'
 
@@ -148,6 +151,14 @@ down() { [ -z "$(e2e_svc_pid "$S")" ]; }
 e2e_wait 20 down
 ok $? 'the s6 service stopped'
 db -e 'DELETE FROM traffic; DELETE FROM `cursor`'
+# a message forged by a local user through /dev/log: Postfix's identifiers,
+# but no _SYSTEMD_UNIT (journald sets that from the sender's cgroup)
+sed -n '/4jZ2Qt67nKz1bYSM/{s/4jZ2Qt67nKz1bYSM/4jZ2Qt67nKz1bYSX/;s/^Nov 25 01:39:18/Nov 25 05:00:00/;s/size=1202/size=5000000/;p}' \
+  "$F/postfix-long-ids.log" > "$T_TMP/forged.log"
+JOURNAL_UID=1000 JOURNAL_GID=1000 "$top/bench/syslog2export" 2026 < "$T_TMP/forged.log" | "$remote" -o "$R/new/c.journal" - 2> "$R/new/err" &&
+  chgrp systemd-journal "$R/new/c.journal" && chmod 640 "$R/new/c.journal" && mv "$R/new/c.journal" "$J/"
+unit=_SYSTEMD_UNIT=postfix@-.service
+echo "$unit" > "$S/env/MYSQMAIL_JOURNAL_MATCH"   # as the README advises
 cmd=$(key "$top/systemd/mysqmail-postfix-journal.service" ExecStart | \
   sed -e "s|/etc/mysqmail/mysqmail-postfix-journal/env|$S/env|" -e "s|$home/command/|$RBIN/|")
 # as systemd runs it: a clean environment, User=mysqmail with
@@ -163,11 +174,23 @@ unshare -m sh -c '
 ' sh "$R/db" "$cmd" > "$T_TMP/unit.out" 2> "$T_TMP/unit.err" &
 u=$!
 e2e_wait 30 settled "$want2"
-is "$(here)" "$want2" "the unit's ExecStart on the service's env/, as mysqmail in systemd-journal, / and the socket read-only: the same totals"
-e2e_wait 20 at_end
+is "$(here)" "$want2" "the unit's ExecStart on the service's env/, as mysqmail in systemd-journal, / and the socket read-only: the same totals (MYSQMAIL_JOURNAL_MATCH=$unit: the forged message not booked)"
+e2e_wait 20 at_end "$unit"
 ok $? '... and the same cursor'
 lp=$(ps -o pid= --ppid $u | tr -d ' ')
 kill -TERM ${lp:-$u} 2> /dev/null; wait $u
 is "$?:$(cat "$T_TMP/unit.err")" "0:" '... SIGTERM: exit 0, nothing on stderr'
 is "$(wc -c < "$T_TMP/unit.out")" 0 '... nothing on stdout'
+# the default match, by identifier: the forged message is booked
+db -e 'DELETE FROM traffic; DELETE FROM `cursor`'
+: > "$S/env/MYSQMAIL_JOURNAL_MATCH"
+env -i PATH=/usr/bin:/bin s6-setuidgid mysqmail $cmd > /dev/null 2>&1 &
+u=$!
+# alice's 5000000 bytes to bob, once more than the fixtures say
+want3=$(echo "$want2" | awk '$3 == "example.com" && $4 == "alice" { $6 += 5000000; $8++ }
+  $3 == "example.org" && $4 == "bob" { $5 += 5000000; $7++ } { print }')
+e2e_wait 30 settled "$want3"
+is "$(here)" "$want3" 'with the default match (SYSLOG_IDENTIFIER), the forged message is booked: why the READMEs say to match the unit'
+lp=$(ps -o pid= --ppid $u | tr -d ' ')
+kill -TERM ${lp:-$u} 2> /dev/null; wait $u
 done_testing
