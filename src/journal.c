@@ -119,8 +119,10 @@ static int field (char const *name, char const **v, size_t *n)
   void const *d ;
   size_t l, k = strlen(name) ;
   int r = sd_journal_get_data(jr, name, &d, &l) ;
-  if (r == -ENOENT || r == -EBADMSG || r == -EPROTONOSUPPORT || r == -E2BIG) return 0 ;
-  if (r < 0) die_sd(r, name) ;
+   /* absent, or unreadable (a damaged file, a compression this
+      libsystemd lacks): that field alone is missing, the logger goes on */
+  if (r == -ENOMEM) die_sd(r, name) ;
+  if (r < 0) return 0 ;
   if (l <= k + 1) return 0 ;
   *v = (char const *)d + k + 1 ;
   *n = l - k - 1 ;

@@ -219,7 +219,10 @@ int parse_pureftpd (logline const *l)
   static int (*const format[4]) (logline const *, char const *, size_t) = { &stats, &w3c, &xferlog, &clf } ;
   char const *s = l->s ;
   size_t len = l->len ;
-  if (len >= 26 && s[0] == '@' && s[25] == ' ') { s += 26 ; len -= 26 ; }  /* TAI64N label */
+   /* -O FORMAT:/dev/stdout under systemd: the journal's entry (or a
+      syslog line) tagged pure-ftpd holds the transfer line */
+  if (l->taglen >= 9 && !memcmp(l->tag, "pure-ftpd", 9)) { s = l->msg ; len = l->msglen ; }
+  else if (len >= 26 && s[0] == '@' && s[25] == ' ') { s += 26 ; len -= 26 ; }  /* TAI64N label */
   if (len < 20 || s[0] == '#') return 0 ;           /* w3c headers */
   for (unsigned int i = 0 ; i < 4 ; i++)
   {

@@ -8,6 +8,7 @@
 # byte more or less.
 . "$(dirname "$0")/journal.sh"
 . "$(dirname "$0")/lib.sh"
+jd_trap
 plan 5
 export TZ=UTC
 PF=$top/tests/fixtures/postfix/postfix-long-ids.log

@@ -23,6 +23,11 @@ if [ -z "${MYSQMAIL_JOURNAL_NS:-}" ]; then
 fi
 mount -t tmpfs -o mode=755 tmpfs /run || { echo "Bail out! cannot mount a tmpfs on /run"; exit 1; }
 mkdir -p /var/log/journal && mount -t tmpfs tmpfs /var/log/journal || { echo "Bail out! cannot mount a tmpfs on /var/log/journal"; exit 1; }
+# journald 257 needs the cgroup tree, which a chroot (.ci/trixie) lacks
+if ! [ -d /sys/fs/cgroup ]; then
+  mount -t sysfs sysfs /sys && mount -t cgroup2 cgroup2 /sys/fs/cgroup ||
+    { echo "Bail out! cannot mount /sys and /sys/fs/cgroup for journald"; exit 1; }
+fi
 JDIR=/run/log/journal
 JD=
 
@@ -46,6 +51,8 @@ jd_start() {
   JD=$!
   wait_for test -S /run/systemd/journal/socket
 }
+# jd_trap: after lib.sh, journald stops with the test however it ends
+jd_trap() { trap 'jd_stop; t_cleanup' EXIT; }
 jd_stop() {
   [ -n "$JD" ] || return 0
   kill "$JD" 2>/dev/null; wait "$JD" 2>/dev/null; JD=

@@ -9,7 +9,8 @@
 # vacuum while running.
 . "$(dirname "$0")/journal.sh"
 . "$(dirname "$0")/lib.sh"
-plan 26
+jd_trap
+plan 27
 # journald dates its entries now: no year to guess for journalctl's text
 export MYSQMAIL_YEAR_REF=
 export TZ=UTC MYSQMAIL_FLUSH_MS=0 MYSQMAIL_JOURNAL_DIR=$JDIR
@@ -107,6 +108,15 @@ by_j=$(traffic)
 fresh_db t_journal_dovecot_stdin
 journalctl -D "$JDIR" -q -o short-iso --no-pager | $DL > /dev/null
 is "$(traffic)" "$by_j" '... the same rows, day by day, as journalctl'\''s text through stdin'
+
+# Pure-FTPd's transfer log on its stdout (-O stats:/dev/stdout under
+# systemd): each line dated by its own stamp
+fresh_db t_journal_ftp
+systemd-cat -t pure-ftpd < "$top/tests/fixtures/pure-ftpd/pure-ftpd-stats.log"
+fwant=$(expected "$top/tests/fixtures/pure-ftpd/expected.pure-ftpd-stats")
+ftp_done() { [ "$(traffic)" = "$fwant" ]; }
+run_until "$BIN/mysqmail-pure-ftpd-logger" ftp_done
+is "$(traffic)" "$fwant" 'pure-ftpd -j, stats lines through the stdout stream: the fixture'\''s rows, day by day'
 
 # MYSQMAIL_JOURNAL_MATCH replaces the identifiers
 fresh_db t_journal_match
