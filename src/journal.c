@@ -20,7 +20,8 @@
 
 #define IDENTMAX 128
 
-static sd_journal *jr = 0 ;
+static sd_journal *jr = 0 ;   /* the reader, opened again now and then */
+static sd_journal *jw = 0 ;   /* the watcher: its inotify fd says when to read */
 static char const *const *idents = 0 ;   /* globs; 0: what the matches let through */
 static stralloc line = STRALLOC_ZERO ;
 static uint64_t floor_usec = 0 ;          /* entries up to this were booked before */
@@ -88,27 +89,43 @@ static void add_matches (char const *s)
   }
 }
 
-void journal_open (char const *prog)
+static void open_one (sd_journal **j)
 {
   char const *dir = getenv("MYSQMAIL_JOURNAL_DIR") ;
-  char const *m = getenv("MYSQMAIL_JOURNAL_MATCH") ;
   int r ;
    /* the system's journal only: a user's own journal files hold what
       that user chose to write */
-  if (dir && *dir) r = sd_journal_open_directory(&jr, dir, 0) ;
-  else r = sd_journal_open(&jr, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) ;
+  if (dir && *dir) r = sd_journal_open_directory(j, dir, 0) ;
+  else r = sd_journal_open(j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) ;
   if (r < 0) die_sd(r, dir && *dir ? dir : "sd_journal_open") ;
+}
+
+static void open_reader (void)
+{
+  char const *m = getenv("MYSQMAIL_JOURNAL_MATCH") ;
+  int r ;
+  open_one(&jr) ;
    /* longer fields come back whole: a longer MESSAGE is then known to be
       overlong, not cut short and booked */
   r = sd_journal_set_data_threshold(jr, LINEREADER_MAX + 16) ;
   if (r < 0) die_sd(r, "sd_journal_set_data_threshold") ;
   if (m && *m) add_matches(m) ;
-  else
+}
+
+void journal_open (char const *prog)
+{
+  char const *m = getenv("MYSQMAIL_JOURNAL_MATCH") ;
+  if (!m || !*m)
   {
     for (unsigned int i = 0 ; defaults[i].prog ; i++)
       if (!strcmp(prog, defaults[i].prog)) idents = defaults[i].idents ;
   }
-  fd = sd_journal_get_fd(jr) ;
+  open_reader() ;
+   /* A second handle for the waiting: closing an inotify fd takes the
+      kernel tens of milliseconds, so the reader, opened again every few
+      thousand entries, has none. */
+  open_one(&jw) ;
+  fd = sd_journal_get_fd(jw) ;
   if (fd < 0) die_sd(fd, "sd_journal_get_fd") ;
 }
 
@@ -136,6 +153,15 @@ struct fields_s
 } ;
 
 static stralloc msg = STRALLOC_ZERO ;
+
+ /* sd-journal keeps what it has mapped of the files until it closes
+    them: a logger going through a large journal would hold it all in
+    memory (240 MB for a million entries). It starts again on the files
+    every REOPEN_ENTRIES entries, which costs an open of each file. */
+#define REOPEN_ENTRIES 1024
+static unsigned int since_open = 0 ;
+static position last = POSITION_ZERO ;   /* the reader's entry, when it is on one */
+static void reopen (void) ;
 
 static int prefix (char const *d, size_t l, char const *name, size_t k)
 {
@@ -302,7 +328,10 @@ unsigned int journal_read (journal_entry_func *f, journal_position_func *at, uns
   {
     position pos = POSITION_ZERO ;
     get_position(&pos) ;
+    last = pos ;
     (*at)(&pos) ;
+    since_open += n ;
+    if (since_open >= REOPEN_ENTRIES) reopen() ;
   }
   return n ;
 }
@@ -357,6 +386,22 @@ static int seek_cursor (char const *c, unsigned int history, journal_entry_func 
   return 1 ;
 }
 
+static void reopen (void)
+{
+  char c[POSITION_JOURNALMAX + 1] ;
+  since_open = 0 ;
+  sd_journal_close(jr) ;
+  open_reader() ;
+  if (last.kind != POSITION_JOURNAL) { seek_head() ; return ; }   /* nothing read yet */
+  memcpy(c, last.journal, last.jlen) ;
+  c[last.jlen] = 0 ;
+  if (sd_journal_seek_cursor(jr, c) >= 0 && sd_journal_next(jr) > 0 && sd_journal_test_cursor(jr, c) > 0) return ;
+   /* its file vacuumed since it was read: nothing is lost, what comes
+      after its time is what was not read yet */
+  floor_usec = cursor_time(c) ;
+  seek_head() ;
+}
+
 void journal_start (position const *cur, unsigned int history, journal_entry_func *f)
 {
   switch (cur->kind)
@@ -366,7 +411,7 @@ void journal_start (position const *cur, unsigned int history, journal_entry_fun
       char c[POSITION_JOURNALMAX + 1] ;
       memcpy(c, cur->journal, cur->jlen) ;
       c[cur->jlen] = 0 ;
-      if (seek_cursor(c, history, f)) return ;
+      if (seek_cursor(c, history, f)) { last = *cur ; return ; }
        /* vacuumed or rotated away: the oldest entry there is, but what
           is not after the cursor's time only feeds the parser's state */
       floor_usec = cursor_time(c) ;
@@ -391,6 +436,7 @@ void journal_start (position const *cur, unsigned int history, journal_entry_fun
       if (r < 0) die_sd(r, "sd_journal_seek_tail") ;
       r = sd_journal_previous(jr) ;
       if (r < 0) die_sd(r, "sd_journal_previous") ;
+      if (r) get_position(&last) ;
       return ;
     }
     default :
@@ -408,7 +454,7 @@ void journal_deadline (tain *dl)
 {
   uint64_t usec ;
   struct timespec ts ;
-  int r = sd_journal_get_timeout(jr, &usec) ;
+  int r = sd_journal_get_timeout(jw, &usec) ;
   if (r < 0) die_sd(r, "sd_journal_get_timeout") ;
   if (usec == UINT64_MAX) return ;
   if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0) strerr_diefu1sys(111, "clock_gettime") ;
@@ -424,6 +470,9 @@ void journal_deadline (tain *dl)
 
 void journal_process (void)
 {
-  int r = sd_journal_process(jr) ;
+  int r = sd_journal_process(jw) ;
   if (r < 0) die_sd(r, "sd_journal_process") ;
+   /* files came or went: the reader opens them again (what is appended
+      to the files it has open, it sees) */
+  if (r == SD_JOURNAL_INVALIDATE) reopen() ;
 }
