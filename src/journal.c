@@ -20,7 +20,8 @@
 
 #define IDENTMAX 128
 
-static sd_journal *jr = 0 ;
+static sd_journal *jr = 0 ;   /* the reader, opened again now and then */
+static sd_journal *jw = 0 ;   /* the watcher: its inotify fd says when to read */
 static char const *const *idents = 0 ;   /* globs; 0: what the matches let through */
 static stralloc line = STRALLOC_ZERO ;
 static uint64_t floor_usec = 0 ;          /* entries up to this were booked before */
@@ -88,51 +89,127 @@ static void add_matches (char const *s)
   }
 }
 
-void journal_open (char const *prog)
+static void open_one (sd_journal **j)
 {
   char const *dir = getenv("MYSQMAIL_JOURNAL_DIR") ;
-  char const *m = getenv("MYSQMAIL_JOURNAL_MATCH") ;
   int r ;
    /* the system's journal only: a user's own journal files hold what
       that user chose to write */
-  if (dir && *dir) r = sd_journal_open_directory(&jr, dir, 0) ;
-  else r = sd_journal_open(&jr, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) ;
+  if (dir && *dir) r = sd_journal_open_directory(j, dir, 0) ;
+  else r = sd_journal_open(j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) ;
   if (r < 0) die_sd(r, dir && *dir ? dir : "sd_journal_open") ;
+}
+
+static void open_reader (void)
+{
+  char const *m = getenv("MYSQMAIL_JOURNAL_MATCH") ;
+  int r ;
+  open_one(&jr) ;
    /* longer fields come back whole: a longer MESSAGE is then known to be
       overlong, not cut short and booked */
   r = sd_journal_set_data_threshold(jr, LINEREADER_MAX + 16) ;
   if (r < 0) die_sd(r, "sd_journal_set_data_threshold") ;
   if (m && *m) add_matches(m) ;
-  else
+}
+
+void journal_open (char const *prog)
+{
+  char const *m = getenv("MYSQMAIL_JOURNAL_MATCH") ;
+  if (!m || !*m)
   {
     for (unsigned int i = 0 ; defaults[i].prog ; i++)
       if (!strcmp(prog, defaults[i].prog)) idents = defaults[i].idents ;
   }
-  fd = sd_journal_get_fd(jr) ;
+  open_reader() ;
+   /* A second handle for the waiting: closing an inotify fd takes the
+      kernel tens of milliseconds, so the reader, opened again every few
+      thousand entries, has none. */
+  open_one(&jw) ;
+  fd = sd_journal_get_fd(jw) ;
   if (fd < 0) die_sd(fd, "sd_journal_get_fd") ;
 }
 
- /* NAME's value, up to a NUL or a newline: the first line, as a
-    line-based log would show it. 0 when absent or empty. */
-static int field (char const *name, char const **v, size_t *n)
+ /* one field's value, up to a NUL or a newline: the first line, as a
+    line-based log would show it */
+static size_t firstline (char const *v, size_t n)
 {
-  void const *d ;
-  size_t l, k = strlen(name) ;
-  int r = sd_journal_get_data(jr, name, &d, &l) ;
-   /* absent, or unreadable (a damaged file, a compression this
-      libsystemd lacks): that field alone is missing, the logger goes on */
-  if (r == -ENOMEM) die_sd(r, name) ;
-  if (r < 0) return 0 ;
-  if (l <= k + 1) return 0 ;
-  *v = (char const *)d + k + 1 ;
-  *n = l - k - 1 ;
+  char const *z = memchr(v, 0, n) ;
+  if (z) n = z - v ;
+  z = memchr(v, '\n', n) ;
+  return z ? (size_t)(z - v) : n ;
+}
+
+ /* what build() takes from an entry; the values are copied out, since
+    sd-journal's pointers last only until its next call */
+typedef struct fields_s fields, *fields_ref ;
+struct fields_s
+{
+  char ident[IDENTMAX] ;
+  size_t identlen ;     /* 0: absent, empty, or longer than IDENTMAX */
+  char pid[20] ;
+  size_t pidlen ;       /* 0: absent or not a number */
+  int spid ;            /* pid is SYSLOG_PID's, which _PID replaces */
+  int hasmsg ;          /* MESSAGE, in msg: 0 absent, empty or overlong */
+} ;
+
+static stralloc msg = STRALLOC_ZERO ;
+
+ /* sd-journal keeps what it has mapped of the files until it closes
+    them: a logger going through a large journal would hold it all in
+    memory (240 MB for a million entries). It starts again on the files
+    every REOPEN_ENTRIES entries, which costs an open of each file. */
+#define REOPEN_ENTRIES 1024
+static unsigned int since_open = 0 ;
+static position last = POSITION_ZERO ;   /* the reader's entry, when it is on one */
+static void reopen (void) ;
+
+static int prefix (char const *d, size_t l, char const *name, size_t k)
+{
+  return l > k && !memcmp(d, name, k) ;
+}
+
+static void setpid (fields *x, char const *v, size_t n, int spid)
+{
+  size_t i = 0 ;
+  if (x->pidlen && !x->spid) return ;
+  while (i < n && v[i] >= '0' && v[i] <= '9') i++ ;
+  if (!n || i != n || n >= sizeof(x->pid)) return ;
+  memcpy(x->pid, v, n) ; x->pidlen = n ; x->spid = spid ;
+}
+
+ /* One pass over the entry's fields: one sd_journal_get_data() a field
+    would go over them once for each. A field that cannot be read (a
+    damaged file, a compression this libsystemd lacks) is missing alone. */
+static void read_fields (fields *x)
+{
+  x->identlen = x->pidlen = 0 ; x->spid = 0 ; x->hasmsg = 0 ;
+  sd_journal_restart_data(jr) ;
+  for (;;)
   {
-    char const *z = memchr(*v, 0, *n) ;
-    if (z) *n = z - *v ;
-    z = memchr(*v, '\n', *n) ;
-    if (z) *n = z - *v ;
+    void const *dv ;
+    char const *d ;
+    size_t l ;
+    int r = sd_journal_enumerate_available_data(jr, &dv, &l) ;
+    if (r == -ENOMEM) die_sd(r, "sd_journal_enumerate_available_data") ;
+    if (r <= 0) break ;
+    d = dv ;
+    if (prefix(d, l, "MESSAGE=", 8))
+    {
+      size_t n = firstline(d + 8, l - 8) ;
+      msg.len = 0 ;
+       /* overlong: nothing that books is that long, as on stdin */
+      x->hasmsg = n && n <= LINEREADER_MAX ;
+      if (x->hasmsg && !stralloc_catb(&msg, d + 8, n)) nomem() ;
+    }
+    else if (prefix(d, l, "SYSLOG_IDENTIFIER=", 18))
+    {
+      size_t n = firstline(d + 18, l - 18) ;
+      x->identlen = n <= IDENTMAX ? n : 0 ;
+      memcpy(x->ident, d + 18, x->identlen) ;
+    }
+    else if (prefix(d, l, "_PID=", 5)) setpid(x, d + 5, firstline(d + 5, l - 5), 0) ;
+    else if (prefix(d, l, "SYSLOG_PID=", 11)) setpid(x, d + 11, firstline(d + 11, l - 11), 1) ;
   }
-  return *n > 0 ;
 }
 
 static int wanted (char const *id, size_t n)
@@ -145,15 +222,24 @@ static int wanted (char const *id, size_t n)
   return 0 ;
 }
 
- /* 2026-11-25T10:00:00.123456+00:00, as logline_parse reads it */
+ /* 2026-11-25T10:00:00.123456+00:00, as logline_parse reads it; the
+    seconds formatted again only when they change */
 static size_t stamp_fmt (char *s, uint64_t usec)
 {
+  static time_t last = -1 ;
+  static char secs[32] ;
+  static size_t secslen = 0 ;
   time_t t = (time_t)(usec / 1000000) ;
-  struct tm tm ;
   size_t n ;
-  if (!gmtime_r(&t, &tm)) return 0 ;
-  n = strftime(s, 32, "%Y-%m-%dT%H:%M:%S", &tm) ;
-  if (!n) return 0 ;
+  if (t != last)
+  {
+    struct tm tm ;
+    secslen = gmtime_r(&t, &tm) ? strftime(secs, sizeof(secs), "%Y-%m-%dT%H:%M:%S", &tm) : 0 ;
+    last = secslen ? t : -1 ;
+    if (!secslen) return 0 ;
+  }
+  memcpy(s, secs, secslen) ;
+  n = secslen ;
   s[n++] = '.' ;
   {
     uint32_t f = (uint32_t)(usec % 1000000) ;
@@ -181,36 +267,26 @@ static void get_position (position *pos)
  /* the entry read: its line in l, 0 when it is not the daemon's */
 static int build (logline *l, uint64_t usec)
 {
-  char ident[IDENTMAX] ;
-  char pid[UINT64_FMT] ;
+  fields x ;
   char st[40] ;
-  char const *v ;
-  size_t identlen = 0, pidlen = 0, stlen, msgoff, n ;
-  if (field("SYSLOG_IDENTIFIER", &v, &n) && n <= IDENTMAX) { memcpy(ident, v, n) ; identlen = n ; }
-  if (!wanted(ident, identlen)) return 0 ;
-  if ((field("_PID", &v, &n) || field("SYSLOG_PID", &v, &n)) && n < 20)
-  {
-    size_t i = 0 ;
-    while (i < n && v[i] >= '0' && v[i] <= '9') i++ ;
-    if (i == n) { memcpy(pid, v, n) ; pidlen = n ; }
-  }
+  size_t stlen, msgoff ;
+  read_fields(&x) ;
+  if (!wanted(x.ident, x.identlen) || !x.hasmsg) return 0 ;
   stlen = stamp_fmt(st, usec) ;
   if (!stlen) return 0 ;
   line.len = 0 ;
   if (!stralloc_catb(&line, st, stlen) || !stralloc_catb(&line, " ", 1)) nomem() ;
-  if (identlen)
+  if (x.identlen)
   {
-    if (!stralloc_catb(&line, ident, identlen)) nomem() ;
-    if (pidlen && (!stralloc_catb(&line, "[", 1) || !stralloc_catb(&line, pid, pidlen) || !stralloc_catb(&line, "]", 1))) nomem() ;
+    if (!stralloc_catb(&line, x.ident, x.identlen)) nomem() ;
+    if (x.pidlen && (!stralloc_catb(&line, "[", 1) || !stralloc_catb(&line, x.pid, x.pidlen) || !stralloc_catb(&line, "]", 1))) nomem() ;
     if (!stralloc_catb(&line, ": ", 2)) nomem() ;
   }
   msgoff = line.len ;
-   /* overlong: nothing that books is that long, as on stdin */
-  if (!field("MESSAGE", &v, &n) || n > LINEREADER_MAX) return 0 ;
-  if (!stralloc_catb(&line, v, n)) nomem() ;
+  if (!stralloc_catb(&line, msg.s, msg.len)) nomem() ;
   l->s = line.s ; l->len = line.len ;
   l->rest = line.s + stlen + 1 ; l->restlen = line.len - stlen - 1 ;
-  l->tag = identlen ? l->rest : 0 ; l->taglen = identlen ;
+  l->tag = x.identlen ? l->rest : 0 ; l->taglen = x.identlen ;
   l->msg = line.s + msgoff ; l->msglen = line.len - msgoff ;
   l->label = tain_zero ;
   l->when = (time_t)(usec / 1000000) ;
@@ -224,20 +300,21 @@ static int build (logline *l, uint64_t usec)
 static void entry (journal_entry_func *f, int replay)
 {
   logline l ;
-  position pos = POSITION_ZERO ;
   uint64_t usec ;
   int r = sd_journal_get_realtime_usec(jr, &usec) ;
   if (r < 0) die_sd(r, "sd_journal_get_realtime_usec") ;
-  get_position(&pos) ;
   if (floor_usec)
   {
     if (usec <= floor_usec) replay = 1 ;
     else floor_usec = 0 ;
   }
-  (*f)(build(&l, usec) ? &l : 0, &pos, replay) ;
+  (*f)(build(&l, usec) ? &l : 0, replay) ;
 }
 
-unsigned int journal_read (journal_entry_func *f, unsigned int max)
+ /* The cursor is the position of the last entry of each read, not of
+    every entry: making one costs as much as reading the entry, and no
+    commit comes between the entries of one read. */
+unsigned int journal_read (journal_entry_func *f, journal_position_func *at, unsigned int max)
 {
   unsigned int n = 0 ;
   for (; n < max ; n++)
@@ -246,6 +323,15 @@ unsigned int journal_read (journal_entry_func *f, unsigned int max)
     if (r < 0) die_sd(r, "sd_journal_next") ;
     if (!r) break ;
     entry(f, 0) ;
+  }
+  if (n)
+  {
+    position pos = POSITION_ZERO ;
+    get_position(&pos) ;
+    last = pos ;
+    (*at)(&pos) ;
+    since_open += n ;
+    if (since_open >= REOPEN_ENTRIES) reopen() ;
   }
   return n ;
 }
@@ -300,6 +386,22 @@ static int seek_cursor (char const *c, unsigned int history, journal_entry_func 
   return 1 ;
 }
 
+static void reopen (void)
+{
+  char c[POSITION_JOURNALMAX + 1] ;
+  since_open = 0 ;
+  sd_journal_close(jr) ;
+  open_reader() ;
+  if (last.kind != POSITION_JOURNAL) { seek_head() ; return ; }   /* nothing read yet */
+  memcpy(c, last.journal, last.jlen) ;
+  c[last.jlen] = 0 ;
+  if (sd_journal_seek_cursor(jr, c) >= 0 && sd_journal_next(jr) > 0 && sd_journal_test_cursor(jr, c) > 0) return ;
+   /* its file vacuumed since it was read: nothing is lost, what comes
+      after its time is what was not read yet */
+  floor_usec = cursor_time(c) ;
+  seek_head() ;
+}
+
 void journal_start (position const *cur, unsigned int history, journal_entry_func *f)
 {
   switch (cur->kind)
@@ -309,7 +411,7 @@ void journal_start (position const *cur, unsigned int history, journal_entry_fun
       char c[POSITION_JOURNALMAX + 1] ;
       memcpy(c, cur->journal, cur->jlen) ;
       c[cur->jlen] = 0 ;
-      if (seek_cursor(c, history, f)) return ;
+      if (seek_cursor(c, history, f)) { last = *cur ; return ; }
        /* vacuumed or rotated away: the oldest entry there is, but what
           is not after the cursor's time only feeds the parser's state */
       floor_usec = cursor_time(c) ;
@@ -334,6 +436,7 @@ void journal_start (position const *cur, unsigned int history, journal_entry_fun
       if (r < 0) die_sd(r, "sd_journal_seek_tail") ;
       r = sd_journal_previous(jr) ;
       if (r < 0) die_sd(r, "sd_journal_previous") ;
+      if (r) get_position(&last) ;
       return ;
     }
     default :
@@ -351,7 +454,7 @@ void journal_deadline (tain *dl)
 {
   uint64_t usec ;
   struct timespec ts ;
-  int r = sd_journal_get_timeout(jr, &usec) ;
+  int r = sd_journal_get_timeout(jw, &usec) ;
   if (r < 0) die_sd(r, "sd_journal_get_timeout") ;
   if (usec == UINT64_MAX) return ;
   if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0) strerr_diefu1sys(111, "clock_gettime") ;
@@ -367,6 +470,9 @@ void journal_deadline (tain *dl)
 
 void journal_process (void)
 {
-  int r = sd_journal_process(jr) ;
+  int r = sd_journal_process(jw) ;
   if (r < 0) die_sd(r, "sd_journal_process") ;
+   /* files came or went: the reader opens them again (what is appended
+      to the files it has open, it sees) */
+  if (r == SD_JOURNAL_INVALIDATE) reopen() ;
 }

@@ -179,22 +179,19 @@ static void big_end (uint64_t endoff, void *ctx)
 }
 
 /* -j: one journal entry (l 0: another daemon's), booked unless replay */
-static void journal_entry (logline const *l, position const *pos, int replay)
+static void journal_entry (logline const *l, int replay)
 {
-  if (l)
+  int acc ;
+  if (!l) return ;
+  acct_replay = replay ;
+  acc = (*parse)(l) ;
+  if ((acc || acct_refused || acct_unmatched_n) && !replay) mark_pending() ;
+  if (opt_o && !replay && (!opt_u || !acc))
   {
-    int acc ;
-    acct_replay = replay ;
-    acc = (*parse)(l) ;
-    if ((acc || acct_refused) && !replay) mark_pending() ;
-    if (opt_o && !replay && (!opt_u || !acc))
-    {
-      if (buffer_len(&out) && (buffer_len(&out) + l->len + 1 > outcap || buffer_available(&out) < l->len + 1)) flush() ;
-      put(l->s, l->len) ;
-      put("\n", 1) ;
-    }
+    if (buffer_len(&out) && (buffer_len(&out) + l->len + 1 > outcap || buffer_available(&out) < l->len + 1)) flush() ;
+    put(l->s, l->len) ;
+    put("\n", 1) ;
   }
-  if (!replay) advance(pos) ;
 }
 
 static void commit (void)
@@ -354,7 +351,7 @@ static void journal_loop (iopause_fd *x)
     tain dl ;
     if (!blocked)
     {
-      got = journal_read(&journal_entry, 1000) ;
+      got = journal_read(&journal_entry, &advance, 1000) ;
       if (acct_full()) commit() ;
     }
     flush() ;
