@@ -150,68 +150,59 @@ int batch_open (void)
   return 0 ;
 }
 
-static int send_traffic (void)
+/* One table's pending rows, ROWS_PER_INSERT a statement, in the order
+   acct gives (the key's: two loggers lock rows in the same order). */
+typedef struct rows_s rows, *rows_ref ;
+struct rows_s
 {
-  uint32_t n = acct_n(), i = 0 ;
-  uint32_t const *order = n ? acct_sorted() : 0 ;
+  uint32_t (*n) (void) ;
+  uint32_t const *(*sorted) (void) ;
+  int (*head) (stralloc *) ;
+  int (*row) (stralloc *, uint32_t, int) ;   /* the row of that index */
+  int (*tail) (stralloc *) ;
+} ;
+
+static int send_rows (rows const *t)
+{
+  uint32_t n = (*t->n)(), i = 0 ;
+  uint32_t const *order = n ? (*t->sorted)() : 0 ;
   if (n && !order) nomem() ;
   while (i < n)
   {
     q.len = 0 ;
-    if (!book_traffic_head(&q)) nomem() ;
+    if (!(*t->head)(&q)) nomem() ;
     for (uint32_t j = 0 ; i < n && j < ROWS_PER_INSERT ; i++, j++)
-    {
-      book_row r ;
-      acct_row_get(order[i], &r) ;
-      if (!book_traffic_row(&q, &r, !j)) nomem() ;
-    }
-    if (!book_traffic_tail(&q)) nomem() ;
+      if (!(*t->row)(&q, order[i], !j)) nomem() ;
+    if (!(*t->tail)(&q)) nomem() ;
     if (!run()) return 0 ;
   }
   return 1 ;
 }
 
-static int send_outcome (void)
+static int traffic_row (stralloc *sa, uint32_t i, int first)
 {
-  uint32_t n = acct_outcome_n(), i = 0 ;
-  uint32_t const *order = n ? acct_outcome_sorted() : 0 ;
-  if (n && !order) nomem() ;
-  while (i < n)
-  {
-    q.len = 0 ;
-    if (!book_outcome_head(&q)) nomem() ;
-    for (uint32_t j = 0 ; i < n && j < ROWS_PER_INSERT ; i++, j++)
-    {
-      book_outcome r ;
-      acct_outcome_get(order[i], &r) ;
-      if (!book_outcome_row(&q, &r, !j)) nomem() ;
-    }
-    if (!book_outcome_tail(&q)) nomem() ;
-    if (!run()) return 0 ;
-  }
-  return 1 ;
+  book_row r ;
+  acct_row_get(i, &r) ;
+  return book_traffic_row(sa, &r, first) ;
 }
 
-static int send_outbound (void)
+static int outcome_row (stralloc *sa, uint32_t i, int first)
 {
-  uint32_t n = acct_outbound_n(), i = 0 ;
-  uint32_t const *order = n ? acct_outbound_sorted() : 0 ;
-  if (n && !order) nomem() ;
-  while (i < n)
-  {
-    q.len = 0 ;
-    if (!book_outbound_head(&q)) nomem() ;
-    for (uint32_t j = 0 ; i < n && j < ROWS_PER_INSERT ; i++, j++)
-    {
-      book_outbound r ;
-      acct_outbound_get(order[i], &r) ;
-      if (!book_outbound_row(&q, &r, !j)) nomem() ;
-    }
-    if (!book_outbound_tail(&q)) nomem() ;
-    if (!run()) return 0 ;
-  }
-  return 1 ;
+  book_outcome r ;
+  acct_outcome_get(i, &r) ;
+  return book_outcome_row(sa, &r, first) ;
 }
+
+static int outbound_row (stralloc *sa, uint32_t i, int first)
+{
+  book_outbound r ;
+  acct_outbound_get(i, &r) ;
+  return book_outbound_row(sa, &r, first) ;
+}
+
+static rows const traffic = { .n = &acct_n, .sorted = &acct_sorted, .head = &book_traffic_head, .row = &traffic_row, .tail = &book_traffic_tail } ;
+static rows const outcome_rows = { .n = &acct_outcome_n, .sorted = &acct_outcome_sorted, .head = &book_outcome_head, .row = &outcome_row, .tail = &book_outcome_tail } ;
+static rows const outbound = { .n = &acct_outbound_n, .sorted = &acct_outbound_sorted, .head = &book_outbound_head, .row = &outbound_row, .tail = &book_outbound_tail } ;
 
 #define LOGINS_PER_UPDATE 500
 
@@ -279,7 +270,7 @@ static int try_commit (position const *pos)
   uint64_t token = new_token() ;
   if (domains_stale && !load_domains()) return 0 ;
   if (!db_query("START TRANSACTION", 17)) return 0 ;
-  if (!send_traffic() || !send_outcome() || !send_outbound() || !send_logins() || !send_cursor(pos, token)) { rollback() ; return 0 ; }
+  if (!send_rows(&traffic) || !send_rows(&outcome_rows) || !send_rows(&outbound) || !send_logins() || !send_cursor(pos, token)) { rollback() ; return 0 ; }
   if (!alert_record()) { rollback() ; return 0 ; }
   if (!db_query("COMMIT", 6))
   {

@@ -26,6 +26,13 @@ struct counts_s
 #define COUNTS_BYTES_MAX ((uint64_t)1 << 48)
 #define COUNTS_NUM_MAX ((uint64_t)1 << 32)
 
+ /* book_sum.c, what every upsert shares: book_addsat adds, stopping at
+    2^64-1; book_catnums appends ",N" for each number; book_catupdate
+    the ON DUPLICATE KEY UPDATE that adds each column so, up to 2^64-1 */
+extern void book_addsat (uint64_t *, uint64_t) ;
+extern int book_catnums (stralloc *, uint64_t const *, unsigned int) ;
+extern int book_catupdate (stralloc *, char const *const *) ;
+
  /* book_traffic.c. counts_bad: the name of the first column past its
     bound (its value in *v), or 0. counts_fits: 1 when adding c to a overflows nothing.
     counts_add saturates: a sum never wraps. */

@@ -1,21 +1,16 @@
-/* book_outbound.c: the outbound upsert, per hosted sender or SASL login,
-   saturating as traffic's. */
+/* book_outbound.c: the outbound upsert, per hosted sender or SASL login
+   (book_sum.c: adding up, saturating) */
 
 #include <stdint.h>
 #include <skalibs/stralloc.h>
 #include "db.h"
 #include "book.h"
 
-static void addsat (uint64_t *to, uint64_t n)
-{
-  *to = n > UINT64_MAX - *to ? UINT64_MAX : *to + n ;
-}
-
 void outsum_add (outsum *to, outsum const *c)
 {
-  addsat(&to->mails, c->mails) ;
-  addsat(&to->rcpts, c->rcpts) ;
-  addsat(&to->bytes, c->bytes) ;
+  book_addsat(&to->mails, c->mails) ;
+  book_addsat(&to->rcpts, c->rcpts) ;
+  book_addsat(&to->bytes, c->bytes) ;
 }
 
 int book_outbound_head (stralloc *q)
@@ -32,15 +27,12 @@ int book_outbound_row (stralloc *q, book_outbound const *r, int first)
    && db_catquoted(q, r->domain, r->domainlen)
    && stralloc_catb(q, ",", 1)
    && db_catquoted(q, r->local, r->locallen)
-   && stralloc_catb(q, ",", 1) && db_catu64(q, r->c.mails)
-   && stralloc_catb(q, ",", 1) && db_catu64(q, r->c.rcpts)
-   && stralloc_catb(q, ",", 1) && db_catu64(q, r->c.bytes)
+   && book_catnums(q, (uint64_t const []){ r->c.mails, r->c.rcpts, r->c.bytes }, 3)
    && stralloc_catb(q, ")", 1) ;
 }
 
-#define SATADD(x) x " = IF(" x " > 18446744073709551615 - VALUES(" x "), 18446744073709551615, " x " + VALUES(" x "))"
-
 int book_outbound_tail (stralloc *q)
 {
-  return db_catstr(q, " ON DUPLICATE KEY UPDATE " SATADD("mails") ", " SATADD("rcpts") ", " SATADD("bytes")) ;
+  static char const *const col[] = { "mails", "rcpts", "bytes", 0 } ;
+  return book_catupdate(q, col) ;
 }

@@ -1,7 +1,4 @@
-/* book_traffic.c: the traffic upsert. Rows only add up, so that batches
-   from any number of writers commute. A sum stops at 2^64-1: a counter
-   that would wrap could be lowered by a forged number, and one that
-   fails the statement would stop every batch behind it. */
+/* book_traffic.c: the traffic upsert (book_sum.c: adding up, saturating) */
 
 #include <stdint.h>
 #include <skalibs/stralloc.h>
@@ -28,18 +25,13 @@ int counts_fits (counts const *a, counts const *c)
       && c->logins <= UINT64_MAX - a->logins ;
 }
 
-static void addsat (uint64_t *to, uint64_t n)
-{
-  *to = n > UINT64_MAX - *to ? UINT64_MAX : *to + n ;
-}
-
 void counts_add (counts *to, counts const *c)
 {
-  addsat(&to->bytes_in, c->bytes_in) ;
-  addsat(&to->bytes_out, c->bytes_out) ;
-  addsat(&to->count_in, c->count_in) ;
-  addsat(&to->count_out, c->count_out) ;
-  addsat(&to->logins, c->logins) ;
+  book_addsat(&to->bytes_in, c->bytes_in) ;
+  book_addsat(&to->bytes_out, c->bytes_out) ;
+  book_addsat(&to->count_in, c->count_in) ;
+  book_addsat(&to->count_out, c->count_out) ;
+  book_addsat(&to->logins, c->logins) ;
 }
 
 int book_traffic_head (stralloc *q)
@@ -58,20 +50,12 @@ int book_traffic_row (stralloc *q, book_row const *r, int first)
    && db_catquoted(q, r->domain, r->domainlen)
    && stralloc_catb(q, ",", 1)
    && db_catquoted(q, r->local, r->locallen)
-   && stralloc_catb(q, ",", 1) && db_catu64(q, r->c.bytes_in)
-   && stralloc_catb(q, ",", 1) && db_catu64(q, r->c.bytes_out)
-   && stralloc_catb(q, ",", 1) && db_catu64(q, r->c.count_in)
-   && stralloc_catb(q, ",", 1) && db_catu64(q, r->c.count_out)
-   && stralloc_catb(q, ",", 1) && db_catu64(q, r->c.logins)
+   && book_catnums(q, (uint64_t const []){ r->c.bytes_in, r->c.bytes_out, r->c.count_in, r->c.count_out, r->c.logins }, 5)
    && stralloc_catb(q, ")", 1) ;
 }
 
- /* IF() evaluates only the branch it takes: the sum is never computed
-    when it would pass BIGINT UNSIGNED's top */
-#define SATADD(x) x " = IF(" x " > 18446744073709551615 - VALUES(" x "), 18446744073709551615, " x " + VALUES(" x "))"
-
 int book_traffic_tail (stralloc *q)
 {
-  return db_catstr(q, " ON DUPLICATE KEY UPDATE " SATADD("bytes_in") ", " SATADD("bytes_out")
-    ", " SATADD("count_in") ", " SATADD("count_out") ", " SATADD("logins")) ;
+  static char const *const col[] = { "bytes_in", "bytes_out", "count_in", "count_out", "logins", 0 } ;
+  return book_catupdate(q, col) ;
 }
