@@ -44,6 +44,9 @@ extern int acct_outcome (logline const *, char const *, size_t, char const *, si
 extern int acct_login_split (addr *, char const *, size_t, char const **) ;
 extern int acct_outbound_sender (logline const *, char const *, size_t, outsum const *) ;
 extern int acct_outbound_login (logline const *, char const *, size_t, outsum const *) ;
+ /* acct_delivered.c: a recipient delivered (sender, login, recipient,
+    the message's size, its first recipient): 1 when accounted */
+extern int acct_delivered (logline const *, char const *, size_t, char const *, size_t, char const *, size_t, uint64_t, int) ;
 extern uint32_t acct_outcome_n (void) ;
 extern uint32_t acct_outbound_n (void) ;
 extern size_t acct_outcome_bytes (void) ;

@@ -166,21 +166,8 @@ static void unknown (char const *key, size_t keylen)
     it, and its SASL login (if any) sent it */
 static int delivered (logline const *l, char const *key, size_t keylen, char const *rcpt, size_t rcptlen, msgent const *m)
 {
-  counts in = COUNTS_ZERO, out = COUNTS_ZERO ;
-  outsum o = OUTSUM_ZERO ;
-  int r = 0 ;
-  in.bytes_in = m->num ; in.count_in = 1 ;
-  out.bytes_out = m->num ; out.count_out = 1 ;
-  o.rcpts = 1 ; o.bytes = m->num ;
-  o.mails = !msgtab_flag(key, keylen, MSG_COUNTED) ;
-  if (m->vallen)
-  {
-    r |= acct_add(l, SERVICE_SMTP, m->val, m->vallen, &out) ;
-    acct_outbound_sender(l, m->val, m->vallen, &o) ;
-  }
-  if (m->auxlen) acct_outbound_login(l, m->aux, m->auxlen, &o) ;
-  r |= acct_add(l, SERVICE_SMTP, rcpt, rcptlen, &in) ;
-  return r ;
+  int first = !msgtab_flag(key, keylen, MSG_COUNTED) ;
+  return acct_delivered(l, m->val, m->vallen, m->aux, m->auxlen, rcpt, rcptlen, m->num, first) ;
 }
 
  /* bounced or deferred: booked to the recipient, else the sender */

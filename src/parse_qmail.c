@@ -137,20 +137,8 @@ static void strip_prefix (char const **r, size_t *rlen)
 
 static int book (logline const *l, char const *mkey, size_t mkeylen, msgent const *m, char const *r, size_t rlen)
 {
-  counts in = COUNTS_ZERO, out = COUNTS_ZERO ;
-  outsum o = OUTSUM_ZERO ;
-  int ok = 0 ;
-  in.bytes_in = m->num ; in.count_in = 1 ;
-  out.bytes_out = m->num ; out.count_out = 1 ;
-  o.rcpts = 1 ; o.bytes = m->num ;
-  o.mails = !msgtab_flag(mkey, mkeylen, MSG_COUNTED) ;
-  if (m->vallen)
-  {
-    ok |= acct_add(l, SERVICE_SMTP, m->val, m->vallen, &out) ;
-    acct_outbound_sender(l, m->val, m->vallen, &o) ;
-  }
-  ok |= acct_add(l, SERVICE_SMTP, r, rlen, &in) ;
-  return ok ;
+  int first = !msgtab_flag(mkey, mkeylen, MSG_COUNTED) ;
+  return acct_delivered(l, m->val, m->vallen, 0, 0, r, rlen, m->num, first) ;
 }
 
  /* failure: bounced; deferral: a deferral, the first one deferred */
