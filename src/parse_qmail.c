@@ -10,12 +10,14 @@
    with "end msg"; delivery numbers come back once a delivery is done.
    Outcomes (table outcome, to the recipient when hosted, else the
    sender): "delivery D: failure:" bounced, "delivery D: deferral:" a
-   deferral (the recipient deferred once, however many). qmail-send logs
-   no line for a recipient it gives up on after queuelifetime: it writes
-   "I'm not going to try again" into the bounce (or, for a double bounce,
-   logs "triple bounce: discarding") and ends the message. So a recipient
-   still deferred at "end msg" expired. qmail-send's log has no SMTP-time
-   rejects (qmail-smtpd logs none), and no SASL login.
+   deferral (the recipient deferred once, however many). A recipient
+   qmail-send gives up on after queuelifetime is tried once more, and if
+   that try defers it logs a failure with its own sentence at the end:
+     delivery 8: failure: ..._450_.../I'm_not_going_to_try_again;_this_message_has_been_in_the_queue_too_long./
+   which expired (not bounced). qmail-send ends a message only when each
+   recipient is done, so one still deferred at "end msg" means lines
+   were lost: it expired too. qmail-send's log has no SMTP-time rejects
+   (qmail-smtpd logs none), and no SASL login.
    Also books the line of patches/qmail-pop3d-traffic.patch:
      qmail-pop3d[PID]: traffic ip=IP in=N out=N retr=N user=LOGIN */
 
@@ -30,6 +32,10 @@
 
  /* msgtab flag on a message: its first delivery booked its outbound mail */
 #define MSG_COUNTED 1
+
+ /* what qmail-send appends to a deferral when the message is too old */
+#define TOOLONG "I'm_not_going_to_try_again;_this_message_has_been_in_the_queue_too_long./"
+#define TOOLONGLEN (sizeof(TOOLONG) - 1)
 
 void qmail_config (void)
 {
@@ -141,14 +147,15 @@ static int book (logline const *l, char const *mkey, size_t mkeylen, msgent cons
   return acct_delivered(l, m->val, m->vallen, 0, 0, r, rlen, m->num, first) ;
 }
 
- /* failure: bounced; deferral: a deferral, the first one deferred */
-static void undelivered (logline const *l, char const *mkey, size_t mkeylen, char const *r, size_t rlen, int failed)
+ /* 1 failure: bounced; 2 deferral: a deferral, the first one deferred;
+    3 a failure after queuelifetime: expired */
+static void undelivered (logline const *l, char const *mkey, size_t mkeylen, char const *r, size_t rlen, int what)
 {
   outcome o = OUTCOME_ZERO ;
   msgent m ;
-  if (failed)
+  if (what != 2)
   {
-    o.bounced = 1 ;
+    if (what == 3) o.expired = 1 ; else o.bounced = 1 ;
     msgtab_list_del(mkey, mkeylen, r, rlen) ;
   }
   else
@@ -170,7 +177,8 @@ static int delivery_end (logline const *l, char const *s, size_t len)
   int r = 0, what ;
   if (!scan_num(&s, &len, ": ", &d)) return 0 ;
   if (scan_prefix(s, len, "success:")) what = 0 ;
-  else if (scan_prefix(s, len, "failure:")) what = 1 ;
+  else if (scan_prefix(s, len, "failure:"))
+    what = len >= TOOLONGLEN && !memcmp(s + len - TOOLONGLEN, TOOLONG, TOOLONGLEN) ? 3 : 1 ;
   else if (scan_prefix(s, len, "deferral:")) what = 2 ;
   else what = -1 ;
   dkeylen = mkkey(dkey, 'd', d) ;
@@ -185,7 +193,7 @@ static int delivery_end (logline const *l, char const *s, size_t len)
     if (dm.val[0] == 'l') strip_prefix(&rp, &rlen) ;
     mkeylen = mkkey(mkey, 'm', dm.num) ;
     msgtab_del(dkey, dkeylen) ;
-    if (what) { undelivered(l, mkey, mkeylen, rp, rlen, what == 1) ; return 0 ; }
+    if (what) { undelivered(l, mkey, mkeylen, rp, rlen, what) ; return 0 ; }
     msgtab_list_del(mkey, mkeylen, rp, rlen) ;
     if (msgtab_get(mkey, mkeylen, &mm, l->when) && mm.hasnum) r = book(l, mkey, mkeylen, &mm, rp, rlen) ;
     else if (!acct_replay)
