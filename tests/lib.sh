@@ -123,13 +123,15 @@ wait_for() {
 
 # scale K < expected-lines: every number column times K
 scale() { awk -v k="$1" '{ for (i = 5; i <= 9; i++) $i *= k; print }'; }
+# oscale K F: columns F on times K (outcome rows: 4, outbound rows: 5)
+oscale() { awk -v k="$1" -v f="$2" '{ for (i = f; i <= NF; i++) $i *= k; print }'; }
 
-# cut_everywhere LOGGER LOG EXPECTED: for each k, the first k lines of LOG
-# then the whole LOG, with their own cursor (MYSQMAIL_SOURCE cutK) in the
-# current database; prints the k after which traffic is not k times
-# EXPECTED (nothing when every cut point books exactly once). The runs'
-# stderr goes to $T_TMP/cuterr.
-cut_everywhere() {
+# cut_each LOGGER LOG GOT WANT: for each k, the first k lines of LOG then
+# the whole LOG, with their own cursor (MYSQMAIL_SOURCE cutK) in the
+# current database; prints the k after which the command GOT does not
+# print what WANT k does (nothing when every cut point books exactly
+# once). The runs' stderr goes to $T_TMP/cuterr.
+cut_each() {
   local n k bad
   n=$(wc -l < "$2")
   bad=
@@ -137,11 +139,15 @@ cut_everywhere() {
   while [ $k -lt $n ]; do
     head -n $k "$2" | MYSQMAIL_SOURCE=cut$k $1 > /dev/null 2>> "$T_TMP/cuterr"
     MYSQMAIL_SOURCE=cut$k $1 < "$2" > /dev/null 2>> "$T_TMP/cuterr"
-    [ "$(traffic)" = "$(expected "$3" | scale $k)" ] || bad="$bad $k"
+    [ "$($3)" = "$($4 $k)" ] || bad="$bad $k"
     k=$((k + 1))
   done
   echo "$bad"
 }
+
+# cut_everywhere LOGGER LOG EXPECTED: cut_each on traffic, k times EXPECTED
+cut_everywhere() { cut_expected=$3; cut_each "$1" "$2" traffic cut_want; }
+cut_want() { expected "$cut_expected" | scale "$1"; }
 
 # cut_check DB LOGGER LOG EXPECTED WHAT: cut_everywhere in a fresh
 # database DB, as one test (WHAT begins its name); the runs' stderr is

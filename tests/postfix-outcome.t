@@ -17,8 +17,6 @@ outcome() {
 outbound() {
   sql -e "SELECT day, kind, IF(domain = '', '-', domain), localpart, mails, rcpts, bytes FROM outbound ORDER BY day, kind, domain, localpart" | tr '\t' ' '
 }
-# columns 4 on of outcome, 5 on of outbound times k
-oscale() { awk -v k="$1" -v f="$2" '{ for (i = f; i <= NF; i++) $i *= k; print }'; }
 all() { echo "$(traffic)|$(outcome)|$(outbound)"; }
 want() { # k
   echo "$(expected "$D/expected.$b" | scale "$1")|$(expected "$D/expected.$b.outcome" | oscale "$1" 4)|$(expected "$D/expected.$b.outbound" | oscale "$1" 5)"
@@ -60,15 +58,7 @@ for b in postfix-outcome postfix-3.10-outcome; do
   label_lines '2026-12-06 02:31:04' < "$F" > "$T_TMP/labelled"
   n=$(wc -l < "$T_TMP/labelled")
   fresh_db t_pfo_cut
-  bad=
-  k=1
-  while [ $k -lt "$n" ]; do
-    sql -e "DELETE FROM traffic; DELETE FROM outcome; DELETE FROM outbound; DELETE FROM \`cursor\`"
-    head -n "$k" "$T_TMP/labelled" | $L -t > /dev/null 2>> "$T_TMP/cuterr"
-    $L -t < "$T_TMP/labelled" > /dev/null 2>> "$T_TMP/cuterr"
-    [ "$(all)" = "$(want 1)" ] || bad="$bad $k"
-    k=$((k + 1))
-  done
+  bad=$(cut_each "$L -t" "$T_TMP/labelled" all want)
   is "$bad" "" "$b: cut after each of the $((n - 1)) lines, then whole: every total once"
 done
 
