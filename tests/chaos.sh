@@ -1,4 +1,5 @@
-# tests/chaos.sh: sourced by tests/chaos.t (short) and package/stress (long).
+# tests/chaos.sh: sourced by tests/chaos.t (short), package/stress (long)
+# and, for chaos_kills, tests/journal-chaos.t.
 # chaos LINES KILLS RESTARTS [DAEMON]: real lines of DAEMON (dovecot, the
 # default, or postfix) appended to a file while its
 # logger follows it (-f) under s6-supervise with s6-log behind it; the
@@ -8,6 +9,25 @@
 # ids, as Postfix does once a message is removed, and a kill often falls
 # between a message's qmgr line and its deliveries. Needs lib.sh. Prints
 # TAP (4 tests).
+
+# chaos_kills SVC KILLS: the logger supervised in SVC SIGKILLed KILLS
+# times at random moments ($killed counts them), and the MariaDB server
+# of $T_OWNDB stopped and started $restarts times in between (counted
+# down to 0)
+chaos_kills() {
+  killed=0 every=$(( $2 / (restarts + 1) ))
+  while [ $killed -lt "$2" ]; do
+    s6-svwait -u -t 5000 "$1" 2>/dev/null
+    sleep 0.$(shuf -i 05-60 -n 1)
+    pid=$(s6-svstat -p "$1" 2>/dev/null)
+    if [ -n "$pid" ] && [ "$pid" -gt 0 ] && kill -0 "$pid" 2>/dev/null; then
+      s6-svc -k "$1"; killed=$((killed + 1))
+      if [ $restarts -gt 0 ] && [ $((killed % every)) = 0 ] && [ $killed -lt "$2" ]; then
+        mariadb_stop "$T_OWNDB"; sleep 0.5; mariadb_start "$T_OWNDB"; restarts=$((restarts - 1))
+      fi
+    fi
+  done
+}
 
 chaos() {
   lines=$1 kills=$2 restarts=$3 daemon=${4:-dovecot}
@@ -43,18 +63,7 @@ EOR
   # the producer: a daemon writing its log, chunk after chunk
   ( for c in "$T_TMP"/chunks/c*; do cat "$c" >> "$T_TMP/in.log"; sleep 0.$((4 * kills / 20)); done ) &
   producer=$!
-  killed=0 every=$(( kills / (restarts + 1) ))
-  while [ $killed -lt $kills ]; do
-    s6-svwait -u -t 5000 "$T_TMP/svc/logger" 2>/dev/null
-    sleep 0.$(shuf -i 05-60 -n 1)
-    pid=$(s6-svstat -p "$T_TMP/svc/logger" 2>/dev/null)
-    if [ -n "$pid" ] && [ "$pid" -gt 0 ] && kill -0 "$pid" 2>/dev/null; then
-      s6-svc -k "$T_TMP/svc/logger"; killed=$((killed + 1))
-      if [ $restarts -gt 0 ] && [ $((killed % every)) = 0 ] && [ $killed -lt $kills ]; then
-        mariadb_stop "$T_OWNDB"; sleep 0.5; mariadb_start "$T_OWNDB"; restarts=$((restarts - 1))
-      fi
-    fi
-  done
+  chaos_kills "$T_TMP/svc/logger" "$kills"
   wait $producer
   want=$(expected "$EXP" | awk -v k=$copies '{ print $1, $2, $3, $4, $5 * k, $6 * k, $7 * k, $8 * k, $9 * k }')
   done_() { [ "$(traffic)" = "$want" ]; }

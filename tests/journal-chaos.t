@@ -8,6 +8,7 @@
 # byte more or less.
 . "$(dirname "$0")/journal.sh"
 . "$(dirname "$0")/lib.sh"
+. "$top/tests/chaos.sh"
 jd_trap
 plan 5
 export TZ=UTC
@@ -44,18 +45,7 @@ svscan=$!
     sleep 0.2
   done ) &
 producer=$!
-killed=0 every=$(( kills / (restarts + 1) ))
-while [ $killed -lt $kills ]; do
-  s6-svwait -u -t 5000 "$T_TMP/svc/logger" 2>/dev/null
-  sleep 0.$(shuf -i 05-60 -n 1)
-  pid=$(s6-svstat -p "$T_TMP/svc/logger" 2>/dev/null)
-  if [ -n "$pid" ] && [ "$pid" -gt 0 ] && kill -0 "$pid" 2>/dev/null; then
-    s6-svc -k "$T_TMP/svc/logger"; killed=$((killed + 1))
-    if [ $restarts -gt 0 ] && [ $((killed % every)) = 0 ] && [ $killed -lt $kills ]; then
-      mariadb_stop "$T_OWNDB"; sleep 0.5; mariadb_start "$T_OWNDB"; restarts=$((restarts - 1))
-    fi
-  fi
-done
+chaos_kills "$T_TMP/svc/logger" "$kills"
 wait $producer
 want=$(expected_total "$PE" $copies)
 sent=$(( $(wc -l < "$T_TMP/all") ))
