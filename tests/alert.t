@@ -26,9 +26,7 @@ export ALERT_OUT=$T_TMP/alerts ALERT_FAIL=$T_TMP/fail MYSQMAIL_ALERT=$T_TMP/prog
 : > "$ALERT_OUT"
 
 fresh_db t_alert
-# the notifier with its role's account (sql/grants.sql)
-mariadb_root -e "CREATE USER IF NOT EXISTS 'mm_alert'@'localhost' IDENTIFIED BY 'pw_alert';
-  GRANT mysqmail_alert TO 'mm_alert'@'localhost'; SET DEFAULT ROLE mysqmail_alert FOR 'mm_alert'@'localhost';"
+# the notifier with its role's account (sql/grants.sql, fresh_db)
 notify() { MYSQMAIL_USER=mm_alert MYSQMAIL_PASSWORD=pw_alert $BIN/mysqmail-alert -o 2>> "$T_TMP/alert.err"; }
 crossings() { sql -e "SELECT limit_id, period_start, level, used, max, notified IS NOT NULL FROM limit_crossing ORDER BY limit_id, period_start, level" | tr '\t' ' '; }
 # book SOURCE LOG [YEAR_REF]: a Postfix log through the logger (its own cursor)

@@ -58,14 +58,20 @@ need_server() {
 # fresh_db NAME: an empty database with the schema and sql/grants.sql's
 # roles, exported for the programs. The tests talk to the server as root;
 # the programs (through the wrappers in $BIN, below) as users that have
-# only their role: mm_logger, mm_auth, mm_meter, mm_report.
+# only their role: mm_logger, mm_auth, mm_meter, mm_report (role_users).
 fresh_db() {
   need_server
   export MYSQMAIL_DATABASE=$1 MYSQMAIL_USER=root MYSQMAIL_PASSWORD=
   mariadb_root -e "DROP DATABASE IF EXISTS \`$1\`; CREATE DATABASE \`$1\`"
   sql < "$top/sql/mysqmail.sql"
   sql < "$top/sql/grants.sql"
-  for r in logger auth meter report; do
+  role_users
+}
+
+# role_users: an account mm_ROLE (password pw_ROLE) with only the role
+# mysqmail_ROLE, for each role of sql/grants.sql
+role_users() {
+  for r in logger auth meter report policy alert; do
     echo "CREATE USER IF NOT EXISTS 'mm_$r'@'localhost' IDENTIFIED BY 'pw_$r';
       GRANT mysqmail_$r TO 'mm_$r'@'localhost'; SET DEFAULT ROLE mysqmail_$r FOR 'mm_$r'@'localhost';"
   done | mariadb_root

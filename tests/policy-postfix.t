@@ -32,14 +32,8 @@ pf_down() {
 trap pf_down EXIT
 mariadb_root -e 'CREATE DATABASE mysqmail'
 sql < "$top/sql/mysqmail.sql"
-sql -e "CREATE TABLE IF NOT EXISTS outbound (day DATE NOT NULL, kind VARCHAR(6) CHARACTER SET ascii NOT NULL,
-  domain VARCHAR(253) NOT NULL, localpart VARCHAR(255) NOT NULL, mails BIGINT UNSIGNED NOT NULL DEFAULT 0,
-  rcpts BIGINT UNSIGNED NOT NULL DEFAULT 0, bytes BIGINT UNSIGNED NOT NULL DEFAULT 0,
-  PRIMARY KEY (day, kind, domain, localpart), KEY kind_domain (kind, domain, day))
-  ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
 sql < "$top/sql/grants.sql"
-mariadb_root -e "CREATE USER 'mm_policy'@'localhost' IDENTIFIED BY 'pw_policy';
-  GRANT mysqmail_policy TO 'mm_policy'@'localhost'; SET DEFAULT ROLE mysqmail_policy FOR 'mm_policy'@'localhost'"
+role_users
 sql -e "INSERT INTO domain VALUES ('example.com')"
 
 # Postfix: smtpd on 127.0.0.1:$P, the policy service as doc/mysqmail-policy.md has it

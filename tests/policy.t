@@ -7,16 +7,6 @@ plan 49
 export TZ=UTC
 today=$(date +%F) yesterday=$(date -d yesterday +%F) first=$(date +%Y-%m-01)
 fresh_db t_policy
- # outbound is booked by the loggers; the schema of doc/design.md's outgoing
- # mail, made here when the schema file does not have it yet
-sql -e "CREATE TABLE IF NOT EXISTS outbound (day DATE NOT NULL, kind VARCHAR(6) CHARACTER SET ascii NOT NULL,
-  domain VARCHAR(253) NOT NULL, localpart VARCHAR(255) NOT NULL, mails BIGINT UNSIGNED NOT NULL DEFAULT 0,
-  rcpts BIGINT UNSIGNED NOT NULL DEFAULT 0, bytes BIGINT UNSIGNED NOT NULL DEFAULT 0,
-  PRIMARY KEY (day, kind, domain, localpart), KEY kind_domain (kind, domain, day))
-  ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
-sql < "$top/sql/grants.sql"
-mariadb_root -e "CREATE USER IF NOT EXISTS 'mm_policy'@'localhost' IDENTIFIED BY 'pw_policy';
-  GRANT mysqmail_policy TO 'mm_policy'@'localhost'; SET DEFAULT ROLE mysqmail_policy FOR 'mm_policy'@'localhost'"
 export MYSQMAIL_USER=mm_policy MYSQMAIL_PASSWORD=pw_policy
 sql -e "INSERT INTO domain VALUES ('example.com'), ('example.org')"
 
