@@ -26,7 +26,6 @@
 static sd_journal *jr = 0 ;   /* the reader, opened again now and then */
 static sd_journal *jw = 0 ;   /* the watcher: its inotify fd says when to read */
 static char const *const *idents = 0 ;   /* globs; 0: what the matches let through */
-static stralloc line = STRALLOC_ZERO ;
 static uint64_t floor_usec = 0 ;          /* entries up to this were booked before */
 static int fd = -1 ;
 
@@ -52,11 +51,6 @@ static void die_sd (int r, char const *what)
 {
   errno = -r ;
   strerr_diefu2sys(111, "read the journal: ", what) ;
-}
-
-static void nomem (void)
-{
-  strerr_diefu1sys(111, "allocate memory") ;
 }
 
  /* "A=x B=y + C=z": words, "+" between alternatives, as journalctl */
@@ -152,10 +146,13 @@ struct fields_s
   char pid[20] ;
   size_t pidlen ;       /* 0: absent or not a number */
   int spid ;            /* pid is SYSLOG_PID's, which _PID replaces */
-  int hasmsg ;          /* MESSAGE, in msg: 0 absent, empty or overlong */
+  size_t msglen ;       /* MESSAGE, in line + PREFIXMAX: 0 absent, empty or overlong */
 } ;
 
-static stralloc msg = STRALLOC_ZERO ;
+ /* The line is made in place: MESSAGE copied once, at PREFIXMAX, and
+    "STAMP IDENT[PID]: " put just before it. */
+#define PREFIXMAX (48 + IDENTMAX + 24)   /* stamp and space, IDENT, [PID]: */
+static char line[PREFIXMAX + LINEREADER_MAX] ;
 
  /* sd-journal maps its files by windows it keeps until it closes them:
     a logger going through a large journal would keep every page it read
@@ -163,7 +160,7 @@ static stralloc msg = STRALLOC_ZERO ;
     those pages are dropped from the process's page tables: they stay in
     the page cache, and a page read again is mapped again. Opening the
     files again would do as much at many times the cost. */
-#define DROP_ENTRIES 4096
+#define DROP_ENTRIES 2048
 static unsigned int since_drop = 0 ;
 static stralloc maps = STRALLOC_ZERO ;
 static position last = POSITION_ZERO ;   /* the reader's entry, when it is on one */
@@ -213,7 +210,7 @@ static void setpid (fields *x, char const *v, size_t n, int spid)
     damaged file, a compression this libsystemd lacks) is missing alone. */
 static void read_fields (fields *x)
 {
-  x->identlen = x->pidlen = 0 ; x->spid = 0 ; x->hasmsg = 0 ;
+  x->identlen = x->pidlen = x->msglen = 0 ; x->spid = 0 ;
   sd_journal_restart_data(jr) ;
   for (;;)
   {
@@ -227,10 +224,9 @@ static void read_fields (fields *x)
     if (prefix(d, l, "MESSAGE=", 8))
     {
       size_t n = firstline(d + 8, l - 8) ;
-      msg.len = 0 ;
        /* overlong: nothing that books is that long, as on stdin */
-      x->hasmsg = n && n <= LINEREADER_MAX ;
-      if (x->hasmsg && !stralloc_catb(&msg, d + 8, n)) nomem() ;
+      x->msglen = n <= LINEREADER_MAX ? n : 0 ;
+      memcpy(line + PREFIXMAX, d + 8, x->msglen) ;
     }
     else if (prefix(d, l, "SYSLOG_IDENTIFIER=", 18))
     {
@@ -245,12 +241,18 @@ static void read_fields (fields *x)
 
 static int wanted (char const *id, size_t n)
 {
-  char s[IDENTMAX + 1] ;
+   /* the same few identifiers come again and again: the last one's
+      verdict is kept */
+  static char last[IDENTMAX + 1] ;
+  static size_t lastlen = 0 ;
+  static int verdict = 0 ;
   if (!idents) return 1 ;
   if (!n || n > IDENTMAX) return 0 ;
-  memcpy(s, id, n) ; s[n] = 0 ;
-  for (unsigned int i = 0 ; idents[i] ; i++) if (!fnmatch(idents[i], s, 0)) return 1 ;
-  return 0 ;
+  if (n == lastlen && !memcmp(id, last, n)) return verdict ;
+  memcpy(last, id, n) ; last[n] = 0 ; lastlen = n ;
+  verdict = 0 ;
+  for (unsigned int i = 0 ; idents[i] ; i++) if (!fnmatch(idents[i], last, 0)) { verdict = 1 ; break ; }
+  return verdict ;
 }
 
  /* 2026-11-25T10:00:00.123456+00:00, as logline_parse reads it; the
@@ -299,26 +301,31 @@ static void get_position (position *pos)
 static int build (logline *l, uint64_t usec)
 {
   fields x ;
-  char st[40] ;
-  size_t stlen, msgoff ;
+  char p[PREFIXMAX] ;
+  size_t n, st ;
   read_fields(&x) ;
-  if (!wanted(x.ident, x.identlen) || !x.hasmsg) return 0 ;
-  stlen = stamp_fmt(st, usec) ;
-  if (!stlen) return 0 ;
-  line.len = 0 ;
-  if (!stralloc_catb(&line, st, stlen) || !stralloc_catb(&line, " ", 1)) nomem() ;
+  if (!wanted(x.ident, x.identlen) || !x.msglen) return 0 ;
+  n = stamp_fmt(p, usec) ;
+  if (!n) return 0 ;
+  p[n++] = ' ' ;
+  st = n ;
   if (x.identlen)
   {
-    if (!stralloc_catb(&line, x.ident, x.identlen)) nomem() ;
-    if (x.pidlen && (!stralloc_catb(&line, "[", 1) || !stralloc_catb(&line, x.pid, x.pidlen) || !stralloc_catb(&line, "]", 1))) nomem() ;
-    if (!stralloc_catb(&line, ": ", 2)) nomem() ;
+    memcpy(p + n, x.ident, x.identlen) ; n += x.identlen ;
+    if (x.pidlen)
+    {
+      p[n++] = '[' ;
+      memcpy(p + n, x.pid, x.pidlen) ; n += x.pidlen ;
+      p[n++] = ']' ;
+    }
+    p[n++] = ':' ; p[n++] = ' ' ;
   }
-  msgoff = line.len ;
-  if (!stralloc_catb(&line, msg.s, msg.len)) nomem() ;
-  l->s = line.s ; l->len = line.len ;
-  l->rest = line.s + stlen + 1 ; l->restlen = line.len - stlen - 1 ;
+  memcpy(line + PREFIXMAX - n, p, n) ;
+  l->s = line + PREFIXMAX - n ;
+  l->len = n + x.msglen ;
+  l->rest = l->s + st ; l->restlen = l->len - st ;
   l->tag = x.identlen ? l->rest : 0 ; l->taglen = x.identlen ;
-  l->msg = line.s + msgoff ; l->msglen = line.len - msgoff ;
+  l->msg = line + PREFIXMAX ; l->msglen = x.msglen ;
   l->label = tain_zero ;
   l->when = (time_t)(usec / 1000000) ;
   l->ref = l->when ;

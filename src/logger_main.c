@@ -31,12 +31,13 @@
 #include "journal.h"
 #include "logger.h"
 
-#define USAGE "[ -u ] [ -t ] [ -f FILE ] | [ -j [ -o ] [ -u ] ]"
+#define CATCHUP_MS 1000
+#define USAGE "[ -u ] [ -t ] [ -f FILE ] | [ -j [ -o ] [ -u ] [ -e ] ]"
 #define dieusage() strerr_die(100, PROG, ": usage: ", PROG, " " USAGE)
 
 static parser_func *parse ;
 unsigned int logger_history = 0 ;
-static int opt_u = 0, opt_t = 0, opt_j = 0, opt_o = 0 ;
+static int opt_u = 0, opt_t = 0, opt_j = 0, opt_o = 0, opt_e = 0 ;
 static char outspace[65536] ;
 static buffer out = BUFFER_INIT(&buffer_write, 1, outspace, sizeof(outspace)) ;
 static size_t outcap = sizeof(outspace) ;  /* PIPE_BUF when stdout is a pipe */
@@ -52,6 +53,7 @@ static position skipto = POSITION_ZERO ;   /* lines it covers were booked before
 static int pending = 0 ;
 static tain deadline ;
 static tain flushdelay ;
+static tain behind ;               /* -j: how much longer a commit waits while behind */
 static unsigned int backoff = 0 ;
 static int atend = 0 ;             /* the last line has no newline: add none */
 
@@ -237,10 +239,9 @@ static void handle_signals (void)
   }
 }
 
-static void at_eof (linereader *r)
+/* the end of the input: what was read committed, then exit 0 */
+static void finish (void)
 {
-  atend = 1 ;
-  linereader_eof(r) ;
   flush() ;
   for (unsigned int i = 0 ; pending ; i++)
   {
@@ -249,6 +250,13 @@ static void at_eof (linereader *r)
     sleep(1) ;
   }
   _exit(0) ;
+}
+
+static void at_eof (linereader *r)
+{
+  atend = 1 ;
+  linereader_eof(r) ;
+  finish() ;
 }
 
 /* MYSQMAIL_YEAR_REF=YYYY-MM-DD: the log was written by the end of that
@@ -277,6 +285,7 @@ static void read_config (void)
       strerr_dief3x(100, "invalid MYSQMAIL_FLUSH_MS: ", x, " (want milliseconds, 0 to 3600000)") ;
   }
   tain_from_millisecs(&flushdelay, (int)ms) ;
+  tain_from_millisecs(&behind, ms < CATCHUP_MS ? (int)(CATCHUP_MS - ms) : 0) ;
   if (!src || !*src) src = PROG ;
   if (strlen(src) > 128) strerr_dief2x(100, "MYSQMAIL_SOURCE is longer than 128 bytes: ", src) ;
   batch_init(src) ;
@@ -341,29 +350,37 @@ static void follow_loop (linereader *r, iopause_fd *x, char *buf, size_t len)
 }
 
 /* -j: read what the journal has, then wait for more, a signal or the
-   commit deadline */
+   commit deadline. While the journal holds more than a read takes (a
+   restart, the database back after an outage), a commit every
+   MYSQMAIL_FLUSH_MS would spend a fifth of the time booking the same
+   mailboxes again: commits then come CATCHUP_MS apart. */
 static void journal_loop (iopause_fd *x)
 {
   for (;;)
   {
     int blocked = batch_ambiguous() || acct_full() ;
     unsigned int got = 0 ;
-    tain dl ;
+    tain dl, due = deadline ;
     if (!blocked)
     {
       got = journal_read(&journal_entry, &advance, 1000) ;
       if (acct_full()) commit() ;
+      else if (opt_e && got < 1000) finish() ;   /* the journal's last entry read */
     }
     flush() ;
     dl = pending || blocked ? deadline : tain_infinite ;
-    if (got == 1000) dl = STAMP ;      /* more to read: only look at signals */
+    if (got == 1000)
+    {
+      dl = STAMP ;      /* more to read: only look at signals */
+      if (!backoff) tain_add(&due, &deadline, &behind) ;
+    }
     else if (!blocked) journal_deadline(&dl) ;
     x[0].fd = journal_fd() ;
     x[0].events = IOPAUSE_READ ;
     x[0].revents = 0 ;
     if (iopause_g(x, 2, &dl) < 0) strerr_diefu1sys(111, "iopause") ;
     if (x[1].revents & IOPAUSE_READ) handle_signals() ;
-    if ((pending || blocked) && !tain_less(&STAMP, &deadline)) commit() ;
+    if ((pending || blocked) && !tain_less(&STAMP, &due)) commit() ;
     journal_process() ;
   }
 }
@@ -379,7 +396,7 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "utf:jo", &l) ;
+      int opt = subgetopt_r(argc, argv, "utf:joe", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -388,12 +405,13 @@ int logger_main (int argc, char const *const *argv, parser_func *f)
         case 'f' : followpath = l.arg ; break ;
         case 'j' : opt_j = 1 ; break ;
         case 'o' : opt_o = 1 ; break ;
+        case 'e' : opt_e = 1 ; break ;
         default : dieusage() ;
       }
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (argc || (opt_j && (opt_t || followpath)) || (opt_o && !opt_j)) dieusage() ;
+  if (argc || (opt_j && (opt_t || followpath)) || ((opt_o || opt_e) && !opt_j)) dieusage() ;
   read_config() ;
   if (opt_j) journal_open(PROG) ;
   if (!followpath) r.off = check_stdin() ;

@@ -3,14 +3,15 @@
 # (tests/journal.sh), fed the real Postfix and Dovecot fixture lines through
 # the native protocol and systemd-cat: the same totals as the fixtures' and
 # as journalctl's text of the same journal through stdin; other
-# identifiers ignored; nothing on stdout without -o; a restart goes on
+# identifiers ignored; nothing on stdout without -o; -e ends at the
+# journal's last entry; a restart goes on
 # after the cursor, with the history of messages still open; matches;
 # binary messages; the cursor's file vacuumed while down, rotation and
 # vacuum while running.
 . "$(dirname "$0")/journal.sh"
 . "$(dirname "$0")/lib.sh"
 jd_trap
-plan 27
+plan 31
 # journald dates its entries now: no year to guess for journalctl's text
 export MYSQMAIL_YEAR_REF=
 export TZ=UTC MYSQMAIL_FLUSH_MS=0 MYSQMAIL_JOURNAL_DIR=$JDIR
@@ -78,6 +79,16 @@ c1=$(cursor)
 $P -j > /dev/null 2> "$T_TMP/err" & lp=$!
 sleep 1; kill -TERM $lp; wait $lp
 is "$(traffic_total):$(cursor)" "$want:$c1" 'a second run over the same journal books nothing, the cursor stays'
+
+# -e: up to the journal's last entry, committed, then exit 0
+fresh_db t_journal_e
+$P -j -e > "$T_TMP/out" 2> "$T_TMP/err"
+is "$?:$(cat "$T_TMP/err"):$(wc -c < "$T_TMP/out")" "0::0" '-e: exit 0 at the end of the journal, nothing on stderr or stdout'
+is "$(traffic_total):$(cursor)" "$want:j:$(last_cursor)" '... the fixture'\''s totals, the last entry committed'
+$P -j -e > /dev/null 2> "$T_TMP/err"
+is "$?:$(traffic_total):$(cat "$T_TMP/err")" "0:$want:" '... again: nothing left to read, nothing booked twice'
+$P -e < /dev/null > /dev/null 2>&1
+is "$?" 100 '-e without -j: usage, exit 100'
 
 # a restart in the middle of messages: the second half's deliveries are of
 # messages the first half opened (history read back without booking)
