@@ -191,9 +191,11 @@ static void drop_pages (void)
   }
 }
 
+ /* NAME=: its '=' and first letter looked at first, since most fields
+    are none of the four read (fifteen or so an entry) */
 static int prefix (char const *d, size_t l, char const *name, size_t k)
 {
-  return l > k && !memcmp(d, name, k) ;
+  return l > k && d[k - 1] == '=' && d[0] == name[0] && !memcmp(d, name, k) ;
 }
 
 static void setpid (fields *x, char const *v, size_t n, int spid)
@@ -241,18 +243,20 @@ static void read_fields (fields *x)
 
 static int wanted (char const *id, size_t n)
 {
-   /* the same few identifiers come again and again: the last one's
-      verdict is kept */
-  static char last[IDENTMAX + 1] ;
-  static size_t lastlen = 0 ;
-  static int verdict = 0 ;
+   /* the same few identifiers come again and again: each one's verdict
+      is kept, in one of 16 places chosen by its length and last byte */
+  static struct { char s[IDENTMAX] ; size_t n ; int verdict ; } seen[16] ;
+  unsigned int h ;
+  char s[IDENTMAX + 1] ;
   if (!idents) return 1 ;
   if (!n || n > IDENTMAX) return 0 ;
-  if (n == lastlen && !memcmp(id, last, n)) return verdict ;
-  memcpy(last, id, n) ; last[n] = 0 ; lastlen = n ;
-  verdict = 0 ;
-  for (unsigned int i = 0 ; idents[i] ; i++) if (!fnmatch(idents[i], last, 0)) { verdict = 1 ; break ; }
-  return verdict ;
+  h = (unsigned int)(n + (unsigned char)id[n - 1]) & 15 ;
+  if (seen[h].n == n && !memcmp(seen[h].s, id, n)) return seen[h].verdict ;
+  memcpy(s, id, n) ; s[n] = 0 ;
+  memcpy(seen[h].s, id, n) ; seen[h].n = n ;
+  seen[h].verdict = 0 ;
+  for (unsigned int i = 0 ; idents[i] ; i++) if (!fnmatch(idents[i], s, 0)) { seen[h].verdict = 1 ; break ; }
+  return seen[h].verdict ;
 }
 
  /* 2026-11-25T10:00:00.123456+00:00, as logline_parse reads it; the
