@@ -11,6 +11,7 @@
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include "localday.h"
+#include "escape.h"
 #include "acct.h"
 
  /* a stamp may run ahead of what it is dated against by the year guess's
@@ -42,29 +43,14 @@ void acct_bound_config (void)
     strerr_dief3x(100, "invalid MYSQMAIL_MAX_AGE: ", x, " (want seconds, 172800 to 4294967295)") ;
 }
 
- /* a mailbox for a warning line: control bytes would forge log lines.
-    C1 characters (UTF-8 c2 80 to c2 9f) lose their first byte to \xc2,
-    and are no control character any more. */
+ /* a mailbox for a warning line, its control bytes escaped */
 static void showname (char *buf, size_t max, addr const *a)
 {
-  static char const hex[] = "0123456789abcdef" ;
-  size_t w = 0, i ;
-  char const *part = a->local ;
-  size_t len = a->locallen ;
-  for (unsigned int k = 0 ; k < 2 ; k++)
+  size_t w = escape_fmt(buf, max - 1, a->local, a->locallen, 0) ;
+  if (!a->bare && w + 1 < max - 1)
   {
-    for (i = 0 ; i < len && w + 5 < max ; i++)
-    {
-      unsigned char c = part[i] ;
-      if (c < 0x20 || c == 0x7f || c == '\\' || (c == 0xc2 && i + 1 < len && (unsigned char)part[i+1] < 0xa0))
-      {
-        buf[w++] = '\\' ; buf[w++] = 'x' ; buf[w++] = hex[c >> 4] ; buf[w++] = hex[c & 15] ;
-      }
-      else buf[w++] = c ;
-    }
-    if (k || a->bare || w + 2 >= max) break ;
     buf[w++] = '@' ;
-    part = a->domain ; len = a->domainlen ;
+    w += escape_fmt(buf + w, max - 1 - w, a->domain, a->domainlen, 0) ;
   }
   buf[w] = 0 ;
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
+#include "escape.h"
 #include "acct.h"
 
 #define WARN_WINDOW 60
@@ -21,24 +22,14 @@ static uint64_t total = 0 ;      /* since this logger started */
 static time_t lastwarn = 0 ;
 static int warned = 0 ;
 
- /* the start of the line, control bytes and backslashes as \xNN: a forged
-    line must not forge a line of the logger's own log */
-static size_t show (char *buf, char const *s, size_t len)
+ /* the start of the line, its control bytes escaped: a forged line must
+    not forge a line of the logger's own log */
+static void show (char *buf, char const *s, size_t len)
 {
-  static char const hex[] = "0123456789abcdef" ;
-  size_t w = 0 ;
-  for (size_t i = 0 ; i < len && w + 4 < SHOWMAX ; i++)
-  {
-    unsigned char c = s[i] ;
-    if (c < 0x20 || c == 0x7f || c == '\\' || (c == 0xc2 && i + 1 < len && (unsigned char)s[i+1] < 0xa0))
-    {
-      buf[w++] = '\\' ; buf[w++] = 'x' ; buf[w++] = hex[c >> 4] ; buf[w++] = hex[c & 15] ;
-    }
-    else buf[w++] = c ;
-  }
-  if (w + 4 >= SHOWMAX) { memcpy(buf + w, "...", 3) ; w += 3 ; }
+  size_t used ;
+  size_t w = escape_fmt(buf, SHOWMAX, s, len, &used) ;
+  if (used < len) { memcpy(buf + w, "...", 3) ; w += 3 ; }
   buf[w] = 0 ;
-  return w ;
 }
 
 void acct_unmatched (logline const *l)

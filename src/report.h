@@ -44,7 +44,7 @@ extern void rtable_free (rtable *) ;
  /* formatting */
 #define HUMAN_FMT 32
 extern size_t report_human (char *, long double) ;     /* 1023 B, 1.5 KiB, 12.0 MiB ... */
-extern int report_name (stralloc *, char const *) ;   /* control bytes as \xNN */
+extern int report_name (stralloc *, char const *) ;   /* control bytes as \xNN (escape.c) */
 extern int report_csvfield (stralloc *, char const *) ;
 extern int report_xml (stralloc *, char const *) ;    /* text or attribute value */
 extern int report_label (stralloc *, char const *) ;  /* a Prometheus label value */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <skalibs/uint64.h>
 #include <skalibs/stralloc.h>
+#include "escape.h"
 #include "report.h"
 
  /* binary units, one decimal, rounded half up: 1536 -> 1.5 KiB. Sums
@@ -38,27 +39,12 @@ size_t report_human (char *s, long double n)
   return len + strlen(unit[k]) ;
 }
 
- /* a name as people read it: a control byte (C0, DEL, C1 as UTF-8) would
-    move a terminal's cursor or forge a line, so it is written \xNN, and a
-    backslash \\, so that no name can pass for an escape */
+ /* a name as people read it, its control bytes escaped (escape.c) */
 int report_name (stralloc *sa, char const *s)
 {
-  static char const hex[] = "0123456789abcdef" ;
-  for (; *s ; s++)
-  {
-    unsigned char c = *s ;
-    int esc = c < 0x20 || c == 0x7f
-      || (c == 0xc2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f) ;
-    if (c == '\\') { if (!stralloc_catb(sa, "\\\\", 2)) return 0 ; continue ; }
-    if (!esc) { if (!stralloc_catb(sa, s, 1)) return 0 ; continue ; }
-    for (unsigned int k = 0 ; k < (c == 0xc2 ? 2u : 1u) ; k++)
-    {
-      unsigned char b = s[k] ;
-      char e[4] = { '\\', 'x', hex[b >> 4], hex[b & 15] } ;
-      if (!stralloc_catb(sa, e, 4)) return 0 ;
-    }
-    if (c == 0xc2) s++ ;
-  }
+  size_t len = strlen(s) ;
+  if (!stralloc_readyplus(sa, 4 * len)) return 0 ;
+  sa->len += escape_fmt(sa->s + sa->len, 4 * len, s, len, 0) ;
   return 1 ;
 }
 

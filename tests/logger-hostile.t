@@ -6,9 +6,9 @@
 # alone; as root, lines forged by uid 5002 through s6-socklog.
 . "$(dirname "$0")/lib.sh"
 if [ "$(id -u)" = 0 ] && command -v s6-socklog > /dev/null && command -v setpriv > /dev/null && command -v logger > /dev/null; then
-  plan 45; SOCKLOG=1
+  plan 47; SOCKLOG=1
 else
-  plan 39; SOCKLOG=; diag 'the syslog cases need root, s6-socklog, setpriv and logger: skipped'
+  plan 41; SOCKLOG=; diag 'the syslog cases need root, s6-socklog, setpriv and logger: skipped'
 fi
 export TZ=UTC
 L=$BIN/mysqmail-dovecot-logger
@@ -85,6 +85,14 @@ $C < "$T_TMP/wrap" > /dev/null 2> "$T_TMP/err"; r=$?
 is "$r:$(imaprow ceo):$(imaprow bob)" '0:1 1000000 1:5 7 1' 'sent=1000000 and sent=18446744073709451616 in one batch: the second is refused, nothing wraps'
 grep -q 'warning: line not booked, for ceo@victim.org: bytes_out = 18446744073709451616, more than one event can mean' "$T_TMP/err"
 ok $? '... with a warning naming the mailbox, the column and the number'
+
+# the mailbox of a refused line is shown with its control bytes escaped
+fresh_db t_hostile_shown
+imap "$(printf 'a\033[2J\\b\302\233c@victim.org')" 10:00:00 1 18446744073709451616 > "$T_TMP/shown"
+$C < "$T_TMP/shown" > /dev/null 2> "$T_TMP/err"
+grep -q 'warning: line not booked, for a\\x1b\[2J\\x5cb\\xc2\\x9bc@victim.org: bytes_out' "$T_TMP/err"
+ok $? 'a refused mailbox with ESC, a backslash and a C1 control in it: each as \xNN in the warning'
+is "$(LC_ALL=C tr -d '\n\040-\176' < "$T_TMP/err" | wc -c)" 0 '... no control byte on stderr'
 
 fresh_db t_hostile_poison
 sql -e "INSERT INTO traffic VALUES ('2026-11-25', 'imap', 'victim.org', 'ceo', 0, 18446744073709551605, 0, 0, 1)"
