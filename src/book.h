@@ -26,10 +26,9 @@ struct counts_s
 #define COUNTS_BYTES_MAX ((uint64_t)1 << 48)
 #define COUNTS_NUM_MAX ((uint64_t)1 << 32)
 
- /* book_sum.c, what every upsert shares: book_addsat adds, stopping at
-    2^64-1; book_catnums appends ",N" for each number; book_catupdate
-    the ON DUPLICATE KEY UPDATE that adds each column so, up to 2^64-1 */
-extern void book_addsat (uint64_t *, uint64_t) ;
+ /* book_sum.c, what every upsert shares: book_catnums appends ",N" for
+    each number; book_catupdate the ON DUPLICATE KEY UPDATE that adds
+    each column, up to 2^64-1 (sat.h in memory) */
 extern int book_catnums (stralloc *, uint64_t const *, unsigned int) ;
 extern int book_catupdate (stralloc *, char const *const *) ;
 

@@ -4,13 +4,14 @@
 #include <stdint.h>
 #include <skalibs/stralloc.h>
 #include "db.h"
+#include "sat.h"
 #include "book.h"
 
 void outsum_add (outsum *to, outsum const *c)
 {
-  book_addsat(&to->mails, c->mails) ;
-  book_addsat(&to->rcpts, c->rcpts) ;
-  book_addsat(&to->bytes, c->bytes) ;
+  to->mails = sat_add(to->mails, c->mails) ;
+  to->rcpts = sat_add(to->rcpts, c->rcpts) ;
+  to->bytes = sat_add(to->bytes, c->bytes) ;
 }
 
 int book_outbound_head (stralloc *q)

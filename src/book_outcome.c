@@ -1,18 +1,19 @@
-/* book_outcome.c: the outcome upsert (book_sum.c: adding up, saturating) */
+/* book_outcome.c: the outcome upsert (book_sum.c: adding up; sat.h) */
 
 #include <stdint.h>
 #include <skalibs/stralloc.h>
 #include "db.h"
+#include "sat.h"
 #include "book.h"
 
 void outcome_add (outcome *to, outcome const *o)
 {
-  book_addsat(&to->bounced, o->bounced) ;
-  book_addsat(&to->deferrals, o->deferrals) ;
-  book_addsat(&to->deferred, o->deferred) ;
-  book_addsat(&to->expired, o->expired) ;
-  book_addsat(&to->rejected_4xx, o->rejected_4xx) ;
-  book_addsat(&to->rejected_5xx, o->rejected_5xx) ;
+  to->bounced = sat_add(to->bounced, o->bounced) ;
+  to->deferrals = sat_add(to->deferrals, o->deferrals) ;
+  to->deferred = sat_add(to->deferred, o->deferred) ;
+  to->expired = sat_add(to->expired, o->expired) ;
+  to->rejected_4xx = sat_add(to->rejected_4xx, o->rejected_4xx) ;
+  to->rejected_5xx = sat_add(to->rejected_5xx, o->rejected_5xx) ;
 }
 
 int book_outcome_head (stralloc *q)

@@ -8,11 +8,6 @@
 #include "db.h"
 #include "book.h"
 
-void book_addsat (uint64_t *to, uint64_t n)
-{
-  *to = n > UINT64_MAX - *to ? UINT64_MAX : *to + n ;
-}
-
 int book_catnums (stralloc *q, uint64_t const *v, unsigned int n)
 {
   for (unsigned int i = 0 ; i < n ; i++)

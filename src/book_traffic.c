@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <skalibs/stralloc.h>
 #include "db.h"
+#include "sat.h"
 #include "service.h"
 #include "book.h"
 
@@ -27,11 +28,11 @@ int counts_fits (counts const *a, counts const *c)
 
 void counts_add (counts *to, counts const *c)
 {
-  book_addsat(&to->bytes_in, c->bytes_in) ;
-  book_addsat(&to->bytes_out, c->bytes_out) ;
-  book_addsat(&to->count_in, c->count_in) ;
-  book_addsat(&to->count_out, c->count_out) ;
-  book_addsat(&to->logins, c->logins) ;
+  to->bytes_in = sat_add(to->bytes_in, c->bytes_in) ;
+  to->bytes_out = sat_add(to->bytes_out, c->bytes_out) ;
+  to->count_in = sat_add(to->count_in, c->count_in) ;
+  to->count_out = sat_add(to->count_out, c->count_out) ;
+  to->logins = sat_add(to->logins, c->logins) ;
 }
 
 int book_traffic_head (stralloc *q)

@@ -7,6 +7,7 @@
    default formats: top=, retr=, in=, out=, body_count= read the same. */
 
 #include <string.h>
+#include "sat.h"
 #include "acct.h"
 #include "scan.h"
 #include "parsers.h"
@@ -117,7 +118,7 @@ static int session (logline const *l, unsigned int service, char const *s, size_
   {
     uint64_t r, rb ;
     if (!scan_field_pair(s, len, "retr=", &r, &rb)) return unread(l, s, len) ;
-    c.bytes_out = b > UINT64_MAX - rb ? UINT64_MAX : b + rb ;   /* past any bound, not wrapped */
+    c.bytes_out = sat_add(b, rb) ;   /* past any bound, not wrapped */
     c.count_out = r ;   /* doc/design.md: POP3 books no bytes_in */
   }
   else

@@ -7,6 +7,7 @@
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include "localday.h"
+#include "sat.h"
 #include "policy.h"
 
 int policy_onerror_defer = 0 ;
@@ -26,8 +27,6 @@ struct subject_s
   uint64_t used[2][4] ;         /* [day, month][mails, rcpts, bytes_out, bytes_total] */
 } ;
 
-static uint64_t addsat (uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b ; }
-static uint64_t mulsat (uint64_t a, uint64_t b) { return b && a > UINT64_MAX / b ? UINT64_MAX : a * b ; }
 
  /* text fit for one answer line: no control character */
 static size_t cattext (char *d, size_t max, char const *s)
@@ -166,8 +165,8 @@ static int evaluate (policy_req *r, time_t now, int rcpt, char *ans)
     policy_mem_sum(sub[s].key, now, dayn, monthn, m) ;
     for (unsigned int p = 0 ; p < 2 ; p++)
     {
-      for (unsigned int j = 0 ; j < 3 ; j++) sub[s].used[p][j] = addsat(u[6 * s + 3 * p + j], m[3 * p + j]) ;
-      sub[s].used[p][3] = addsat(t[p], m[3 * p + 2]) ;
+      for (unsigned int j = 0 ; j < 3 ; j++) sub[s].used[p][j] = sat_add(u[6 * s + 3 * p + j], m[3 * p + j]) ;
+      sub[s].used[p][3] = sat_add(t[p], m[3 * p + 2]) ;
     }
   }
 
@@ -188,13 +187,13 @@ static int evaluate (policy_req *r, time_t now, int rcpt, char *ans)
       else if (mi == 1) add = 1 ;
       else add = 0 ;
       if (mi == 0 && !add) continue ;
-      if (add ? addsat(used, add) <= l->max : used < l->max) continue ;
+      if (add ? sat_add(used, add) <= l->max : used < l->max) continue ;
     }
     else
     {
       if (mi < 2) continue ;   /* counted at RCPT */
-      add = mulsat(r->size, r->rcpts ? r->rcpts : 1) ;
-      if (addsat(used, add) <= l->max) continue ;
+      add = sat_mul(r->size, r->rcpts ? r->rcpts : 1) ;
+      if (sat_add(used, add) <= l->max) continue ;
     }
     if (l->action == 'w') { say(l, s, used, "warn only") ; continue ; }
     if (!worst || (l->action == 'r' && worst->action != 'r')) { worst = l ; worsts = s ; }
@@ -222,7 +221,7 @@ static int evaluate (policy_req *r, time_t now, int rcpt, char *ans)
   {
     if (!sub[s].limited) continue ;
     if (rcpt) policy_mem_add(sub[s].key, now, dayn, firstrcpt, 1, 0) ;
-    else policy_mem_add(sub[s].key, now, dayn, 0, 0, mulsat(r->size, r->rcpts ? r->rcpts : 1)) ;
+    else policy_mem_add(sub[s].key, now, dayn, 0, 0, sat_mul(r->size, r->rcpts ? r->rcpts : 1)) ;
   }
   if (rcpt && r->instance[0]) strcpy(counted, r->instance) ;
   answer(ans, "action=DUNNO", 0) ;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <skalibs/strerr.h>
+#include "sat.h"
 #include "policy.h"
 
 unsigned int policy_hold = 600 ;
@@ -32,8 +33,6 @@ struct name_s
 
 static name names[MAXNAMES] ;
 static unsigned int nnames = 0 ;
-
-static uint64_t addsat (uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b ; }
 
  /* drop what is older than the hold, and names left with nothing */
 static void prune (name *x, time_t now)
@@ -70,8 +69,8 @@ void policy_mem_sum (char const *key, time_t now, unsigned int day, unsigned int
     if (x->e[i].day / 100 != month) continue ;
     for (unsigned int j = 0 ; j < 3 ; j++)
     {
-      if (x->e[i].day == day) u[j] = addsat(u[j], x->e[i].amount[j]) ;
-      u[3 + j] = addsat(u[3 + j], x->e[i].amount[j]) ;
+      if (x->e[i].day == day) u[j] = sat_add(u[j], x->e[i].amount[j]) ;
+      u[3 + j] = sat_add(u[3 + j], x->e[i].amount[j]) ;
     }
   }
 }
@@ -107,7 +106,7 @@ void policy_mem_add (char const *key, time_t now, unsigned int day, uint64_t mai
     last->t = now ; last->day = day ;
     memset(last->amount, 0, sizeof(last->amount)) ;
   }
-  last->amount[0] = addsat(last->amount[0], mails) ;
-  last->amount[1] = addsat(last->amount[1], rcpts) ;
-  last->amount[2] = addsat(last->amount[2], bytes) ;
+  last->amount[0] = sat_add(last->amount[0], mails) ;
+  last->amount[1] = sat_add(last->amount[1], rcpts) ;
+  last->amount[2] = sat_add(last->amount[2], bytes) ;
 }
