@@ -77,60 +77,8 @@ MAIN
 postfix -c "$PF/conf" check; ok $? 'postfix check accepts the policy service of the documentation'
 
 D=$PF/dovecot
-echo 'alice@example.com:{PLAIN}alice secret' > "$D/passwd"
-echo 'bob@example.com:{PLAIN}bob secret' >> "$D/passwd"
-chmod 644 "$D/passwd"
-case $(dovecot --version) in
-  2.3.*|2.2.*) cat > "$D/dovecot.conf" <<DOVECOT
-protocols =
-base_dir = $D/base
-log_path = $D/log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-passdb {
-  driver = passwd-file
-  args = $D/passwd
-}
-userdb {
-  driver = static
-  args = uid=65534 gid=65534 home=/nonexistent
-}
-DOVECOT
-  ;;
-  *) cat > "$D/dovecot.conf" <<DOVECOT
-dovecot_config_version = 2.4.0
-dovecot_storage_version = 2.4.0
-protocols {
-}
-base_dir = $D/base
-state_dir = $D/base
-log_path = $D/log
-ssl = no
-auth_allow_cleartext = yes
-auth_mechanisms = plain login
-passdb passwd-file {
-  passwd_file_path = $D/passwd
-}
-userdb static {
-  fields {
-    uid = 65534
-    gid = 65534
-    home = /nonexistent
-  }
-}
-DOVECOT
-  ;;
-esac
-cat >> "$D/dovecot.conf" <<DOVECOT
-service auth {
-  unix_listener $PF/spool/private/auth {
-    mode = 0660
-    user = postfix
-    group = postfix
-  }
-}
-DOVECOT
+. "$top/tests/dovecot-sasl.sh"
+dovecot_sasl_conf "$D" "$PF/spool/private/auth" 65534 65534 'alice@example.com:alice secret' 'bob@example.com:bob secret'
 env -i TZ=UTC PATH=/usr/sbin:/usr/bin:/sbin:/bin postfix -c "$PF/conf" start > /dev/null 2>&1
 dovecot -c "$D/dovecot.conf"
 wait_for [ -S "$PF/spool/private/auth" ] && wait_for sh -c "ss -ltn | grep -q '127.0.0.1:$P '"
