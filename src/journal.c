@@ -23,7 +23,7 @@
 
 #define IDENTMAX 128
 
-static sd_journal *jr = 0 ;   /* the reader, opened again now and then */
+static sd_journal *jr = 0 ;   /* the reader, opened again when files come or go */
 static sd_journal *jw = 0 ;   /* the watcher: its inotify fd says when to read */
 static char const *const *idents = 0 ;   /* globs; 0: what the matches let through */
 static uint64_t floor_usec = 0 ;          /* entries up to this were booked before */
