@@ -23,8 +23,7 @@
 
 #define IDENTMAX 128
 
-static sd_journal *jr = 0 ;   /* the reader, opened again when files come or go */
-static sd_journal *jw = 0 ;   /* the watcher: its inotify fd says when to read */
+static sd_journal *jr = 0 ;
 static char const *const *idents = 0 ;   /* globs; 0: what the matches let through */
 static uint64_t floor_usec = 0 ;          /* entries up to this were booked before */
 static int fd = -1 ;
@@ -86,43 +85,27 @@ static void add_matches (char const *s)
   }
 }
 
-static void open_one (sd_journal **j)
+void journal_open (char const *prog)
 {
   char const *dir = getenv("MYSQMAIL_JOURNAL_DIR") ;
+  char const *m = getenv("MYSQMAIL_JOURNAL_MATCH") ;
   int r ;
    /* the system's journal only: a user's own journal files hold what
       that user chose to write */
-  if (dir && *dir) r = sd_journal_open_directory(j, dir, 0) ;
-  else r = sd_journal_open(j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) ;
+  if (dir && *dir) r = sd_journal_open_directory(&jr, dir, 0) ;
+  else r = sd_journal_open(&jr, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) ;
   if (r < 0) die_sd(r, dir && *dir ? dir : "sd_journal_open") ;
-}
-
-static void open_reader (void)
-{
-  char const *m = getenv("MYSQMAIL_JOURNAL_MATCH") ;
-  int r ;
-  open_one(&jr) ;
    /* longer fields come back whole: a longer MESSAGE is then known to be
       overlong, not cut short and booked */
   r = sd_journal_set_data_threshold(jr, LINEREADER_MAX + 16) ;
   if (r < 0) die_sd(r, "sd_journal_set_data_threshold") ;
   if (m && *m) add_matches(m) ;
-}
-
-void journal_open (char const *prog)
-{
-  char const *m = getenv("MYSQMAIL_JOURNAL_MATCH") ;
-  if (!m || !*m)
+  else
   {
     for (unsigned int i = 0 ; defaults[i].prog ; i++)
       if (!strcmp(prog, defaults[i].prog)) idents = defaults[i].idents ;
   }
-  open_reader() ;
-   /* A second handle for the waiting: closing an inotify fd takes the
-      kernel tens of milliseconds, so the reader, opened again every few
-      thousand entries, has none. */
-  open_one(&jw) ;
-  fd = sd_journal_get_fd(jw) ;
+  fd = sd_journal_get_fd(jr) ;
   if (fd < 0) die_sd(fd, "sd_journal_get_fd") ;
 }
 
@@ -159,11 +142,10 @@ static char line[PREFIXMAX + LINEREADER_MAX] ;
     in its RSS (240 MB for a million entries). Every DROP_ENTRIES entries
     those pages are dropped from the process's page tables: they stay in
     the page cache, and a page read again is mapped again. Opening the
-    files again would do as much at many times the cost. */
+    files again every few thousand entries cost many times as much. */
 #define DROP_ENTRIES 2048
 static unsigned int since_drop = 0 ;
 static stralloc maps = STRALLOC_ZERO ;
-static position last = POSITION_ZERO ;   /* the reader's entry, when it is on one */
 
 static int journalfile (char const *s, size_t n)
 {
@@ -370,7 +352,6 @@ unsigned int journal_read (journal_entry_func *f, journal_position_func *at, uns
   {
     position pos = POSITION_ZERO ;
     get_position(&pos) ;
-    last = pos ;
     (*at)(&pos) ;
     since_drop += n ;
     if (since_drop >= DROP_ENTRIES) drop_pages() ;
@@ -428,21 +409,6 @@ static int seek_cursor (char const *c, unsigned int history, journal_entry_func 
   return 1 ;
 }
 
-static void reopen (void)
-{
-  char c[POSITION_JOURNALMAX + 1] ;
-  sd_journal_close(jr) ;
-  open_reader() ;
-  if (last.kind != POSITION_JOURNAL) { seek_head() ; return ; }   /* nothing read yet */
-  memcpy(c, last.journal, last.jlen) ;
-  c[last.jlen] = 0 ;
-  if (sd_journal_seek_cursor(jr, c) >= 0 && sd_journal_next(jr) > 0 && sd_journal_test_cursor(jr, c) > 0) return ;
-   /* its file vacuumed since it was read: nothing is lost, what comes
-      after its time is what was not read yet */
-  floor_usec = cursor_time(c) ;
-  seek_head() ;
-}
-
 void journal_start (position const *cur, unsigned int history, journal_entry_func *f)
 {
   switch (cur->kind)
@@ -452,7 +418,7 @@ void journal_start (position const *cur, unsigned int history, journal_entry_fun
       char c[POSITION_JOURNALMAX + 1] ;
       memcpy(c, cur->journal, cur->jlen) ;
       c[cur->jlen] = 0 ;
-      if (seek_cursor(c, history, f)) { last = *cur ; return ; }
+      if (seek_cursor(c, history, f)) return ;
        /* vacuumed or rotated away: the oldest entry there is, but what
           is not after the cursor's time only feeds the parser's state */
       floor_usec = cursor_time(c) ;
@@ -477,7 +443,6 @@ void journal_start (position const *cur, unsigned int history, journal_entry_fun
       if (r < 0) die_sd(r, "sd_journal_seek_tail") ;
       r = sd_journal_previous(jr) ;
       if (r < 0) die_sd(r, "sd_journal_previous") ;
-      if (r) get_position(&last) ;
       return ;
     }
     default :
@@ -495,7 +460,7 @@ void journal_deadline (tain *dl)
 {
   uint64_t usec ;
   struct timespec ts ;
-  int r = sd_journal_get_timeout(jw, &usec) ;
+  int r = sd_journal_get_timeout(jr, &usec) ;
   if (r < 0) die_sd(r, "sd_journal_get_timeout") ;
   if (usec == UINT64_MAX) return ;
   if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0) strerr_diefu1sys(111, "clock_gettime") ;
@@ -511,9 +476,6 @@ void journal_deadline (tain *dl)
 
 void journal_process (void)
 {
-  int r = sd_journal_process(jw) ;
+  int r = sd_journal_process(jr) ;
   if (r < 0) die_sd(r, "sd_journal_process") ;
-   /* files came or went: the reader opens them again (what is appended
-      to the files it has open, it sees) */
-  if (r == SD_JOURNAL_INVALIDATE) reopen() ;
 }
