@@ -297,16 +297,17 @@ static int books_outbound (void)
   return !strcmp(PROG, "mysqmail-postfix-logger") || !strcmp(PROG, "mysqmail-qmail-logger") ;
 }
 
-int alert_record (void)
+void alert_collect (void)
 {
-  uint32_t n ;
-  int any ;
-  if (!lock_limits(&any)) return failed() ;
-  if (!any) return 1 ;
   days_collect() ;
-  if (!days.len) return 1 ;
   names_collect() ;
-  n = keytab_n(&names) ;
+}
+
+ /* the crossings of the days and names collected, the limits locked */
+static int apply (void)
+{
+  uint32_t n = keytab_n(&names) ;
+  if (!days.len) return 1 ;
   if (books_outbound() && !record(0, 0, U_OUTBOUND_LOGIN)) return failed() ;
    /* 500 names a statement */
   for (uint32_t i = 0 ; i < n ; i += NAMES_PER_STATEMENT)
@@ -316,4 +317,20 @@ int alert_record (void)
       if (!record(i, to, u)) return failed() ;
   }
   return 1 ;
+}
+
+int alert_apply (void)
+{
+  int any ;
+  if (!lock_limits(&any)) return failed() ;
+  return any ? apply() : 1 ;
+}
+
+int alert_record (void)
+{
+  int any ;
+  if (!lock_limits(&any)) return failed() ;
+  if (!any) return 1 ;
+  alert_collect() ;
+  return apply() ;
 }

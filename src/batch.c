@@ -6,7 +6,13 @@
    connection while COMMIT is under way reads the token back once it is
    connected again, and so knows whether the batch landed. A named lock per
    source keeps a second logger on the same source waiting, so that it
-   starts from the cursor the first one left. */
+   starts from the cursor the first one left.
+   A batch can also be sent ahead (batch_send): its statements, from
+   START TRANSACTION to the cursor's, go to the server as one text, and
+   the logger reads on while the server books them; the next commit lands
+   it first (reads their results, records the crossings, COMMIT). The
+   text is kept until it landed: after a failure it is sent again as it
+   was, so that nothing it held is lost or booked twice. */
 
 #include <string.h>
 #include <skalibs/types.h>
@@ -32,6 +38,13 @@ static stralloc answer = STRALLOC_ZERO ;
 static uint64_t pending_token = 0 ;     /* nonzero: a COMMIT whose fate is unknown */
 static int domains_stale = 1 ;
 
+static stralloc flight = STRALLOC_ZERO ;     /* the batch sent ahead */
+static uint64_t flight_token = 0 ;           /* nonzero: one is in flight */
+static position flight_pos = POSITION_ZERO ;
+static int flight_unread = 0 ;               /* sent on this connection, results not read */
+static stralloc *into = 0 ;                  /* not 0: statements are written there, not run */
+static uint64_t packet_max = 0 ;             /* the server's max_allowed_packet */
+
 static void nomem (void)
 {
   strerr_diefu1sys(111, "allocate memory") ;
@@ -54,7 +67,9 @@ void batch_reload_domains (void)
 
 static int run (void)
 {
-  return db_query(q.s, q.len) ;
+  if (!into) return db_query(q.s, q.len) ;
+  if (!stralloc_catb(into, q.s, q.len) || !stralloc_catb(into, ";", 1)) nomem() ;
+  return 1 ;
 }
 
 static int load_domains (void)
@@ -71,6 +86,18 @@ static int load_domains (void)
   }
   mysql_free_result(r) ;
   domains_stale = 0 ;
+  return 1 ;
+}
+
+ /* a batch sent ahead must fit the server's largest packet */
+static int read_packet_max (void)
+{
+  static char const sql[] = "SELECT @@max_allowed_packet" ;
+  int found ;
+  if (!db_select1(sql, sizeof(sql) - 1, &answer, &found)) return 0 ;
+  packet_max = 0 ;
+  if (found && !stralloc_0(&answer)) nomem() ;
+  if (found) uint64_scan(answer.s, &packet_max) ;
   return 1 ;
 }
 
@@ -125,7 +152,8 @@ int batch_open (void)
   uint64_t token ;
   static char const iso[] = "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED" ;
   if (!db_connect()) return 0 ;
-  if (!db_query(iso, sizeof(iso) - 1) || !lock_source()) goto fail ;
+  flight_unread = 0 ;
+  if (!db_query(iso, sizeof(iso) - 1) || !db_multi() || !read_packet_max() || !lock_source()) goto fail ;
   if (!read_cursor(&pos, &token))
   {
     if (db_errno() == 1146 || db_errno() == 1054)
@@ -135,7 +163,13 @@ int batch_open (void)
   if (!load_domains()) goto fail ;
   if (pending_token)
   {
-    if (token == pending_token) batch_token = token, batch_cursor = pos, acct_reset(), acct_unmatched_reset() ;
+     /* the COMMIT cut was that of the batch in flight, or that of memory's */
+    if (token == pending_token)
+    {
+      batch_token = token, batch_cursor = pos ;
+      if (token == flight_token) flight_token = 0, flight.len = 0 ;
+      else acct_reset(), acct_unmatched_reset() ;
+    }
     pending_token = 0 ;
   }
   if (token != batch_token)
@@ -263,6 +297,11 @@ static void rollback (void)
   if (db) db_query("ROLLBACK", 8) ;
 }
 
+static int sendrows (position const *pos, uint64_t token)
+{
+  return send_rows(&traffic) && send_rows(&outcome_rows) && send_rows(&outbound) && send_logins() && send_cursor(pos, token) ;
+}
+
  /* One try: 1 committed, 0 not (db_errno() says why; pending_token is set
     when COMMIT itself was cut and the outcome is unknown). */
 static int try_commit (position const *pos)
@@ -270,7 +309,7 @@ static int try_commit (position const *pos)
   uint64_t token = new_token() ;
   if (domains_stale && !load_domains()) return 0 ;
   if (!db_query("START TRANSACTION", 17)) return 0 ;
-  if (!send_rows(&traffic) || !send_rows(&outcome_rows) || !send_rows(&outbound) || !send_logins() || !send_cursor(pos, token)) { rollback() ; return 0 ; }
+  if (!sendrows(pos, token)) { rollback() ; return 0 ; }
   if (!alert_record()) { rollback() ; return 0 ; }
   if (!db_query("COMMIT", 6))
   {
@@ -285,6 +324,12 @@ static int try_commit (position const *pos)
   return 1 ;
 }
 
+ /* nothing to book, the cursor at pos already */
+static int nothing (position const *pos)
+{
+  return !acct_n() && !acct_logins_n() && !acct_outcome_n() && !acct_outbound_n() && !acct_refused && !acct_unmatched_n && !position_after(&batch_cursor, pos) ;
+}
+
  /* one try for db_retry: connected, locked and read first when needed */
 static int attempt (void *ctx)
 {
@@ -292,15 +337,82 @@ static int attempt (void *ctx)
   if (!db)
   {
     if (!batch_open()) return DB_TRY_STOP ;
-    if (!acct_n() && !acct_logins_n() && !acct_outcome_n() && !acct_outbound_n() && !acct_refused && !acct_unmatched_n && !position_after(&batch_cursor, pos)) return DB_TRY_DONE ;
+    if (nothing(pos)) return DB_TRY_DONE ;
   }
   if (try_commit(pos)) return DB_TRY_DONE ;
   return pending_token ? DB_TRY_AGAIN : DB_TRY_FAILED ;
 }
 
+ /* the batch in flight: its results read (or the text sent again on a
+    new connection), its crossings, COMMIT */
+static int land_attempt (void *ctx)
+{
+  (void)ctx ;
+  if (!db && !batch_open()) return DB_TRY_STOP ;
+  if (!flight_token) return DB_TRY_DONE ;     /* the cursor's token said it landed */
+  if (!flight_unread && !db_send(flight.s, flight.len)) return DB_TRY_FAILED ;
+  flight_unread = 0 ;
+  if (!db_results() || !alert_apply()) { rollback() ; return DB_TRY_FAILED ; }
+  if (!db_query("COMMIT", 6))
+  {
+    if (!db) { pending_token = flight_token ; return DB_TRY_AGAIN ; }
+    rollback() ;
+    return DB_TRY_FAILED ;
+  }
+  batch_token = flight_token ;
+  if (flight_pos.kind != POSITION_NONE) batch_cursor = flight_pos ;
+  flight_token = 0 ;
+  flight.len = 0 ;
+  return DB_TRY_DONE ;
+}
+
+static int land (void)
+{
+  if (!flight_token || db_retry(&land_attempt, 0)) return 1 ;
+  strerr_warnwu2x("commit accounting, will try again: ", db_error()) ;
+  return 0 ;
+}
+
+int batch_inflight (void)
+{
+  return !!flight_token ;
+}
+
+ /* 1 sent; 0 not: the batch before did not land (batch_inflight() says
+    so), or this one is not sent (not connected, larger than a packet),
+    and batch_commit does it all at once */
+int batch_send (position const *pos)
+{
+  uint64_t token ;
+  if (pending_token || !land() || !db) return 0 ;
+  if (domains_stale && !load_domains()) return 0 ;
+  token = new_token() ;
+  flight.len = 0 ;
+  if (!db_catstr(&flight, "START TRANSACTION;")) nomem() ;
+  into = &flight ;
+  sendrows(pos, token) ;
+  into = 0 ;
+   /* room for the packet's header and the command byte */
+  if (flight.len + 64 > packet_max || !db_send(flight.s, flight.len))
+  {
+    flight.len = 0 ;
+    return 0 ;
+  }
+  alert_collect() ;
+  flight_token = token ;
+  flight_pos = *pos ;
+  flight_unread = 1 ;
+  acct_reset() ;
+  acct_unmatched_reset() ;
+  return 1 ;
+}
+
  /* 1 committed; 0 not now (the batch stays pending; warned). */
 int batch_commit (position const *pos)
 {
+  int flew = !!flight_token ;
+  if (!land()) return 0 ;
+  if (flew && nothing(pos)) return 1 ;
   if (db_retry(&attempt, (void *)pos)) return 1 ;
   strerr_warnwu2x("commit accounting, will try again: ", db_error()) ;
   return 0 ;

@@ -12,6 +12,8 @@ extern position batch_cursor ;
 extern void batch_init (char const *) ;
 extern int batch_open (void) ;
 extern int batch_commit (position const *) ;
+extern int batch_send (position const *) ;
+extern int batch_inflight (void) ;
 extern int batch_ambiguous (void) ;
 extern void batch_reload_domains (void) ;
 

@@ -107,38 +107,70 @@ int db_retryable (unsigned int e)
   return e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT || e == 1180 /* ER_ERROR_DURING_COMMIT */ ;
 }
 
- /* 1 ok; 0 error, connection closed when it is lost */
-int db_query (char const *q, size_t len)
+static int notconnected (void)
 {
-  if (!db)
-  {
-    lasterrno = CR_SERVER_GONE_ERROR ;
-    strcpy(lasterror, "not connected") ;
-    return 0 ;
-  }
-  if (!mysql_real_query(db, q, len))
-  {
-    MYSQL_RES *r = mysql_store_result(db) ;
-    if (r) mysql_free_result(r) ;
-    return 1 ;
-  }
+  lasterrno = CR_SERVER_GONE_ERROR ;
+  strcpy(lasterror, "not connected") ;
+  return 0 ;
+}
+
+static int failed (void)
+{
   seterror() ;
   if (db_gone(lasterrno)) db_close() ;
   return 0 ;
 }
 
+ /* 1 ok; 0 error, connection closed when it is lost */
+int db_query (char const *q, size_t len)
+{
+  if (!db) return notconnected() ;
+  if (mysql_real_query(db, q, len)) return failed() ;
+  {
+    MYSQL_RES *r = mysql_store_result(db) ;
+    if (r) mysql_free_result(r) ;
+  }
+  return 1 ;
+}
+
+ /* Several statements a text, for db_send: the loggers' connection only */
+int db_multi (void)
+{
+  if (!db) return notconnected() ;
+  return mysql_set_server_option(db, MYSQL_OPTION_MULTI_STATEMENTS_ON) ? failed() : 1 ;
+}
+
+ /* sent, not waited for: db_results reads what it did, and nothing else
+    may use the connection until then */
+int db_send (char const *q, size_t len)
+{
+  if (!db) return notconnected() ;
+  return mysql_send_query(db, q, len) ? failed() : 1 ;
+}
+
+ /* the results of every statement db_send sent: 1 all succeeded; 0 one
+    failed (the server runs none after it) */
+int db_results (void)
+{
+  if (!db) return notconnected() ;
+  if (mysql_read_query_result(db)) return failed() ;
+  for (;;)
+  {
+    MYSQL_RES *r = mysql_store_result(db) ;
+    int more ;
+    if (r) mysql_free_result(r) ;
+    more = mysql_next_result(db) ;
+    if (more < 0) return 1 ;
+    if (more > 0) return failed() ;
+  }
+}
+
 MYSQL_RES *db_select (char const *q, size_t len)
 {
   MYSQL_RES *r ;
-  if (!db)
-  {
-    lasterrno = CR_SERVER_GONE_ERROR ;
-    strcpy(lasterror, "not connected") ;
-    return 0 ;
-  }
+  if (!db) return notconnected(), (MYSQL_RES *)0 ;
   if (!mysql_real_query(db, q, len) && (r = mysql_store_result(db))) return r ;
-  seterror() ;
-  if (db_gone(lasterrno)) db_close() ;
+  failed() ;
   return 0 ;
 }
 

@@ -32,6 +32,9 @@ extern int db_query (char const *, size_t) ;
 extern int db_catquoted (stralloc *, char const *, size_t) ;
 extern int db_catstr (stralloc *, char const *) ;
 extern int db_catu64 (stralloc *, uint64_t) ;
+extern int db_multi (void) ;
+extern int db_send (char const *, size_t) ;
+extern int db_results (void) ;
 extern MYSQL_RES *db_select (char const *, size_t) ;
 extern int db_select1 (char const *, size_t, stralloc *, int *) ;
 

@@ -31,7 +31,6 @@
 #include "journal.h"
 #include "logger.h"
 
-#define CATCHUP_MS 1000
 #define USAGE "[ -u ] [ -t ] [ -f FILE ] | [ -j [ -o ] [ -u ] [ -e ] ]"
 #define dieusage() strerr_die(100, PROG, ": usage: ", PROG, " " USAGE)
 
@@ -196,10 +195,9 @@ static void journal_entry (logline const *l, int replay)
   }
 }
 
-static void commit (void)
+static void committed (int ok)
 {
-  flush() ;
-  if (batch_commit(&lastpos))
+  if (ok)
   {
     pending = 0 ;
     backoff = 0 ;
@@ -211,6 +209,26 @@ static void commit (void)
     tain_from_millisecs(&d, backoff) ;
     tain_add_g(&deadline, &d) ;
   }
+}
+
+static void commit (void)
+{
+  flush() ;
+  committed(batch_commit(&lastpos)) ;
+}
+
+ /* -j, behind: the batch goes ahead and reading goes on meanwhile; it
+    stays pending, for the next commit lands it */
+static void commit_ahead (void)
+{
+  flush() ;
+  if (batch_send(&lastpos))
+  {
+    backoff = 0 ;
+    tain_add_g(&deadline, &flushdelay) ;
+  }
+  else if (batch_inflight()) committed(0) ;
+  else commit() ;
 }
 
 static void maybe_commit (void)
@@ -273,19 +291,26 @@ static void yearref_config (void)
   logline_yearref = localtime_make(y, m - 1, d, 23, 59, 59) ;
 }
 
-static void read_config (void)
+static unsigned int millisecs (char const *name, unsigned int def)
 {
-  char const *x = getenv("MYSQMAIL_FLUSH_MS") ;
-  char const *src = getenv("MYSQMAIL_SOURCE") ;
-  unsigned int ms = 200 ;
+  char const *x = getenv(name) ;
+  unsigned int ms = def ;
   if (x)
   {
     size_t n = uint_scan(x, &ms) ;
     if (!n || x[n] || ms > 3600000)
-      strerr_dief3x(100, "invalid MYSQMAIL_FLUSH_MS: ", x, " (want milliseconds, 0 to 3600000)") ;
+      strerr_dief5x(100, "invalid ", name, ": ", x, " (want milliseconds, 0 to 3600000)") ;
   }
+  return ms ;
+}
+
+static void read_config (void)
+{
+  char const *src = getenv("MYSQMAIL_SOURCE") ;
+  unsigned int ms = millisecs("MYSQMAIL_FLUSH_MS", 200) ;
+  unsigned int catchup = millisecs("MYSQMAIL_CATCHUP_MS", 500) ;
   tain_from_millisecs(&flushdelay, (int)ms) ;
-  tain_from_millisecs(&behind, ms < CATCHUP_MS ? (int)(CATCHUP_MS - ms) : 0) ;
+  tain_from_millisecs(&behind, ms < catchup ? (int)(catchup - ms) : 0) ;
   if (!src || !*src) src = PROG ;
   if (strlen(src) > 128) strerr_dief2x(100, "MYSQMAIL_SOURCE is longer than 128 bytes: ", src) ;
   batch_init(src) ;
@@ -352,8 +377,10 @@ static void follow_loop (linereader *r, iopause_fd *x, char *buf, size_t len)
 /* -j: read what the journal has, then wait for more, a signal or the
    commit deadline. While the journal holds more than a read takes (a
    restart, the database back after an outage), a commit every
-   MYSQMAIL_FLUSH_MS would spend a fifth of the time booking the same
-   mailboxes again: commits then come CATCHUP_MS apart. */
+   MYSQMAIL_FLUSH_MS would spend much of the time booking the same
+   mailboxes again: commits then come MYSQMAIL_CATCHUP_MS apart, each
+   batch sent ahead, so that the reading goes on while the server books
+   it. */
 static void journal_loop (iopause_fd *x)
 {
   for (;;)
@@ -380,7 +407,11 @@ static void journal_loop (iopause_fd *x)
     x[0].revents = 0 ;
     if (iopause_g(x, 2, &dl) < 0) strerr_diefu1sys(111, "iopause") ;
     if (x[1].revents & IOPAUSE_READ) handle_signals() ;
-    if ((pending || blocked) && !tain_less(&STAMP, &due)) commit() ;
+    if ((pending || blocked) && !tain_less(&STAMP, &due))
+    {
+      if (got == 1000 && !blocked) commit_ahead() ;
+      else commit() ;
+    }
     journal_process() ;
   }
 }
