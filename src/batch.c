@@ -28,6 +28,7 @@
 #include "alert_record.h"
 
 #define ROWS_PER_INSERT 1000
+#define FLIGHT_MAX (2 << 20)   /* a larger batch is committed as usual: memory stays small */
 
 position batch_cursor = POSITION_ZERO ;
 static uint64_t batch_token = 0 ;
@@ -393,7 +394,7 @@ int batch_send (position const *pos)
   sendrows(pos, token) ;
   into = 0 ;
    /* room for the packet's header and the command byte */
-  if (flight.len + 64 > packet_max || !db_send(flight.s, flight.len))
+  if (flight.len > FLIGHT_MAX || flight.len + 64 > packet_max || !db_send(flight.s, flight.len))
   {
     flight.len = 0 ;
     return 0 ;

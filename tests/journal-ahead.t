@@ -6,11 +6,12 @@
 # the lock wait timeout, its connection killed while it waits) is sent
 # again as it was, on a new connection: nothing lost, nothing twice; a
 # logger SIGKILLed with a batch in flight leaves nothing of it, and the
-# next run books it once.
+# next run books it once. A batch larger than the server's
+# max_allowed_packet is committed as before.
 . "$(dirname "$0")/journal.sh"
 . "$(dirname "$0")/lib.sh"
 jd_trap
-plan 12
+plan 15
 export MYSQMAIL_YEAR_REF=
 export TZ=UTC MYSQMAIL_FLUSH_MS=0 MYSQMAIL_CATCHUP_MS=0 MYSQMAIL_JOURNAL_DIR=$JDIR
 P=$BIN/mysqmail-postfix-logger
@@ -46,6 +47,16 @@ is "$(traffic_total)" "$want" '... the totals of one clean run times the copies'
 is "$(cursor)" "j:$(last_cursor)" '... the cursor the last entry'
 sent=$(ahead_texts)
 [ "$sent" -ge 3 ]; ok $? "... the batches went to the server ahead, each one text ($sent of them)"
+
+# the server's max_allowed_packet under a batch's text (3.4 kB here),
+# over each statement's (1.2 kB): nothing goes ahead, all is booked
+fresh_db t_journal_ahead_packet
+mariadb_root -e "TRUNCATE mysql.general_log; SET GLOBAL max_allowed_packet = 2048"
+$P -j -e > /dev/null 2> "$T_TMP/err"; rc=$?
+mariadb_root -e "SET GLOBAL max_allowed_packet = 16777216"
+is "$rc:$(cat "$T_TMP/err")" "0:" 'max_allowed_packet 2048: -e exits 0, nothing on stderr'
+is "$(ahead_texts)" 0 '... no batch sent ahead'
+is "$(traffic_total)" "$want" '... the totals of one clean run times the copies, committed as before'
 
 # A row the first batch books is held locked: the batch in flight waits
 # on it; its connection is killed while it waits, and the batch is sent
