@@ -2,18 +2,15 @@
    an account other than the one that wrote it, and its figures go into
    counters that many sessions share: a figure no session can reach is
    refused alone, so that it can neither inflate a row nor overflow one
-   and stop every booking behind it. */
+   and stop every booking behind it. A session's bytes and messages are
+   bounded as one event of a log line is (book.h's counts_bad). */
 
 #include <string.h>
 #include <time.h>
 #include "service.h"
+#include "book.h"
 #include "meter.h"
 
- /* 16 TiB: more than a 1 Gbit/s link carries in a day (10.8 TB), and
-    2^20 such sessions still fit in a 64-bit counter */
-#define BYTES_MAX ((uint64_t)1 << 44)
- /* every message retrieved is a command and an answer of some bytes */
-#define COUNT_MAX ((uint64_t)1 << 32)
  /* clocks of the hosts sharing a spool may disagree a little */
 #define SKEW 86400
  /* 2000-01-01: no session of this program ended before */
@@ -28,9 +25,11 @@ static int printable (char const *s, size_t len)
 
 char const *meter_sane (meter const *m, time_t now)
 {
+  counts c = { .bytes_in = m->bytes_in, .bytes_out = m->bytes_out, .count_in = 0, .count_out = m->count_out, .logins = 1 } ;
+  uint64_t v ;
+  char const *bad = counts_bad(&c, &v) ;
   if (m->service != SERVICE_POP3 && m->service != SERVICE_IMAP) return "an unknown service" ;
-  if (m->bytes_in > BYTES_MAX || m->bytes_out > BYTES_MAX) return "more bytes than one session can move" ;
-  if (m->count_out > COUNT_MAX) return "more messages than one session can retrieve" ;
+  if (bad) return !strncmp(bad, "bytes", 5) ? "more bytes than one session can move" : "more messages than one session can retrieve" ;
   if (m->when < WHEN_MIN || m->when > now + SKEW) return "a session end out of range" ;
   if (!m->userlen || m->userlen > METER_USERMAX || !printable(m->user, m->userlen)) return "not a mailbox name" ;
   if (!printable(m->ip, strlen(m->ip))) return "not an address" ;

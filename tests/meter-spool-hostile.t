@@ -9,7 +9,7 @@
 command -v setpriv > /dev/null || { echo "1..0 # SKIP setpriv is not installed"; exit 0; }
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (setpriv to another uid)"; exit 0; }
 export TZ=UTC
-plan 21
+plan 22
 fresh_db t_meter_spool_hostile
 B=$BIN/mysqmail-meter-book
 S=$BIN/mysqmail-spool
@@ -24,7 +24,7 @@ now=$(date +%s)
 # a session spooled with the database away, as the meter of uid 5002 would
 spooled() { MYSQMAIL_SPOOL=$SP MYSQMAIL_SOCKET=$T_TMP/nosuchsocket "$@" 2> /dev/null; }
 forged() { printf 'mysqmail-meter 1\nid %s\nservice pop3\nwhen %s\nip 192.0.2.1\nin 10\nout %s\nretr 4242\nuser %s\n' "$1" $now "$2" "$3"; }
-id1=$(printf '%040x' 1) id2=$(printf '%040x' 2) id3=$(printf '%040x' 3) id4=$(printf '%040x' 4)
+id1=$(printf '%040x' 1) id2=$(printf '%040x' 2) id3=$(printf '%040x' 3) id4=$(printf '%040x' 4) id5=$(printf '%040x' 5)
 
 # 1. a local user cannot add a session: the spool is not writable for him
 as5002 sh -c 'printf x > "$1/$2"' sh "$SP" $id1 2> "$T_TMP/err" && r=0 || r=1
@@ -86,15 +86,20 @@ rm -f "$SP"/* "$T_TMP/link"
 # 7. a poison number is refused alone; the genuine files are booked
 sql -e "INSERT INTO traffic (day, service, domain, localpart, bytes_out, logins) VALUES (CURDATE(), 'pop3', 'example.org', 'poison', 10, 1)"
 forged $id3 18446744073709551615 poison@example.org > "$SP/$id3"
-forged $id4 17592186044417 poison@example.org > "$SP/$id4"
+forged $id4 281474976710657 poison@example.org > "$SP/$id4"
 chgrp $G "$SP/$id3" "$SP/$id4"
 for u in g1 g2 g3; do spooled asmeter $B pop3 $u@example.org 192.0.2.7 5 6 1 $now 0; done
 $S "$SP" 2> "$T_TMP/err"
-is "$?" 0 'a file with out 2^64-1 and one with out 2^44+1 beside three genuine ones: exit 0'
+is "$?" 0 'a file with out 2^64-1 and one with out 2^48+1 beside three genuine ones: exit 0'
 is "$(row g1)/$(row g2)/$(row g3)" "5 6 1 1/5 6 1 1/5 6 1 1" '... the genuine files are booked'
 is "$(row poison)" "0 10 0 1" '... the poison files are not'
 is "$(grep -c 'refusing .*: more bytes than one session can move: moved to' "$T_TMP/err")" 2 '... each named in a warning'
 is "$(ls -A "$SP" | tr '\n' ' ')" "$id3.bad $id4.bad " '... and moved aside, once'
 $S "$SP" 2> "$T_TMP/err"
 is "$?:$(cat "$T_TMP/err")" "0:" '... the next run says nothing more'
+# under the bound of one event (2^48 bytes), a large figure is booked
+forged $id5 17592186044417 big@example.org > "$SP/$id5"
+chgrp $G "$SP/$id5"
+$S "$SP" 2> "$T_TMP/err"
+is "$?:$(row big):$(cat "$T_TMP/err")" "0:10 17592186044417 4242 1:" 'a file with out 2^44+1, under the bound of one event: booked'
 done_testing
