@@ -25,6 +25,8 @@ T_OWNDB=$T_TMP/db
 mariadb_start "$T_OWNDB" || { echo "Bail out! cannot start MariaDB"; exit 1; }
 export MYSQMAIL_SOCKET=$T_OWNDB/sock
 cursor() { sql -e 'SELECT position FROM `cursor`'; }
+ # until the lock holder (below) holds its row
+locked() { wait_for sh -c "[ -n \"\$(mariadb --no-defaults -S '$MYSQMAIL_SOCKET' -u root -N -B -e 'SELECT 1 FROM information_schema.innodb_trx WHERE trx_rows_locked > 0')\" ]"; }
 last_cursor() { journalctl -D "$JDIR" -q -o export --no-pager | sed -n 's/^__CURSOR=//p' | tail -n 1; }
  # the batches sent ahead that the server was given, from its general log
 ahead_texts() { mariadb_root -e "SELECT COUNT(*) FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE 'START TRANSACTION;INSERT INTO traffic %'"; }
@@ -71,7 +73,7 @@ mariadb_root "$MYSQMAIL_DATABASE" < "$T_TMP/hold" > /dev/null 2>&1 &
 holder=$!
 exec 7> "$T_TMP/hold"
 echo "START TRANSACTION; SELECT * FROM traffic WHERE localpart = 'alice' FOR UPDATE;" >&7
-wait_for sh -c "[ -n \"\$(mariadb --no-defaults -S '$MYSQMAIL_SOCKET' -u root -N -B -e 'SELECT 1 FROM information_schema.innodb_trx WHERE trx_rows_locked > 0')\" ]"
+locked
 $P -j -e > /dev/null 2> "$T_TMP/err" &
 lp=$!
  # flight_seen OLD: a batch sent ahead waits in a connection other than OLD; its id in $T_TMP/conn
@@ -103,12 +105,13 @@ mariadb_root "$MYSQMAIL_DATABASE" < "$T_TMP/hold" > /dev/null 2>&1 &
 holder=$!
 exec 7> "$T_TMP/hold"
 echo "START TRANSACTION; SELECT * FROM traffic WHERE localpart = 'alice' FOR UPDATE;" >&7
+locked
 $P -j -e > /dev/null 2> "$T_TMP/err" &
 lp=$!
 : > "$T_TMP/conn"
 wait_for flight_seen none
 c1=$(cat "$T_TMP/conn")
-kill -KILL $lp; wait $lp
+{ kill -KILL $lp; wait $lp; } 2> /dev/null
 wait_for sh -c "[ -z \"\$(mariadb --no-defaults -S '$MYSQMAIL_SOCKET' -u root -N -B -e 'SELECT 1 FROM information_schema.processlist WHERE id = $c1')\" ]"
 ok $? "SIGKILLed while a batch waited in flight (connection $c1): the server dropped its connection"
 echo "ROLLBACK;" >&7
