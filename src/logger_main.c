@@ -308,7 +308,7 @@ static void read_config (void)
 {
   char const *src = getenv("MYSQMAIL_SOURCE") ;
   unsigned int ms = millisecs("MYSQMAIL_FLUSH_MS", 200) ;
-  unsigned int catchup = millisecs("MYSQMAIL_CATCHUP_MS", 500) ;
+  unsigned int catchup = millisecs("MYSQMAIL_CATCHUP_MS", 250) ;
   tain_from_millisecs(&flushdelay, (int)ms) ;
   tain_from_millisecs(&behind, ms < catchup ? (int)(catchup - ms) : 0) ;
   if (!src || !*src) src = PROG ;
