@@ -25,8 +25,26 @@ T_OWNDB=$T_TMP/db
 mariadb_start "$T_OWNDB" || { echo "Bail out! cannot start MariaDB"; exit 1; }
 export MYSQMAIL_SOCKET=$T_OWNDB/sock
 cursor() { sql -e 'SELECT position FROM `cursor`'; }
- # until the lock holder (below) holds its row
-locked() { wait_for sh -c "[ -n \"\$(mariadb --no-defaults -S '$MYSQMAIL_SOCKET' -u root -N -B -e 'SELECT 1 FROM information_schema.innodb_trx WHERE trx_rows_locked > 0')\" ]"; }
+ # held: alice's row of today, which the first batch books, held FOR
+ # UPDATE by another client until release; then the logger started
+ # ($lp), until a batch sent ahead waits on the row in a connection ($c1)
+held() {
+  sql -e "INSERT INTO traffic (day, service, domain, localpart) VALUES ('$(date -u +%Y-%m-%d)', 'smtp', 'example.com', 'alice')"
+  rm -f "$T_TMP/hold"; mkfifo "$T_TMP/hold"
+  mariadb_root "$MYSQMAIL_DATABASE" < "$T_TMP/hold" > /dev/null 2>&1 &
+  holder=$!
+  exec 7> "$T_TMP/hold"
+  echo "START TRANSACTION; SELECT * FROM traffic WHERE localpart = 'alice' FOR UPDATE;" >&7
+  wait_for sh -c "[ -n \"\$(mariadb --no-defaults -S '$MYSQMAIL_SOCKET' -u root -N -B -e 'SELECT 1 FROM information_schema.innodb_trx WHERE trx_rows_locked > 0')\" ]"
+  $P -j -e > /dev/null 2> "$T_TMP/err" &
+  lp=$!
+  : > "$T_TMP/conn"
+  wait_for flight_seen none
+  c1=$(cat "$T_TMP/conn")
+}
+release() { echo "ROLLBACK;" >&7; exec 7>&-; wait $holder; }
+ # flight_seen OLD: a batch sent ahead waits in a connection other than OLD; its id in $T_TMP/conn
+flight_seen() { c=$(flight_conn); [ -n "$c" ] && [ "$c" != "$1" ] && echo "$c" > "$T_TMP/conn"; }
 last_cursor() { journalctl -D "$JDIR" -q -o export --no-pager | sed -n 's/^__CURSOR=//p' | tail -n 1; }
  # the batches sent ahead that the server was given, from its general log
 ahead_texts() { mariadb_root -e "SELECT COUNT(*) FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE 'START TRANSACTION;INSERT INTO traffic %'"; }
@@ -65,22 +83,8 @@ is "$(traffic_total)" "$want" '... the totals of one clean run times the copies,
 # again on a new one; a round of tries gives up on the lock wait timeout
 # and says so; once the lock goes, the batch lands.
 fresh_db t_journal_ahead_fail
-today=$(date -u +%Y-%m-%d)
-sql -e "INSERT INTO traffic (day, service, domain, localpart) VALUES ('$today', 'smtp', 'example.com', 'alice')"
 mariadb_root -e "SET GLOBAL innodb_lock_wait_timeout = 2"
-mkfifo "$T_TMP/hold"
-mariadb_root "$MYSQMAIL_DATABASE" < "$T_TMP/hold" > /dev/null 2>&1 &
-holder=$!
-exec 7> "$T_TMP/hold"
-echo "START TRANSACTION; SELECT * FROM traffic WHERE localpart = 'alice' FOR UPDATE;" >&7
-locked
-$P -j -e > /dev/null 2> "$T_TMP/err" &
-lp=$!
- # flight_seen OLD: a batch sent ahead waits in a connection other than OLD; its id in $T_TMP/conn
-flight_seen() { c=$(flight_conn); [ -n "$c" ] && [ "$c" != "$1" ] && echo "$c" > "$T_TMP/conn"; }
-: > "$T_TMP/conn"
-wait_for flight_seen none
-c1=$(cat "$T_TMP/conn")
+held
 [ -n "$c1" ]; ok $? "a batch sent ahead waits on the locked row (connection $c1)"
 mariadb_root -e "KILL CONNECTION $c1"
 : > "$T_TMP/conn"
@@ -89,9 +93,7 @@ c2=$(cat "$T_TMP/conn")
 [ -n "$c2" ]; ok $? "... its connection killed, the same batch is sent again on a new one ($c2)"
 wait_for grep -q 'warning: unable to commit accounting, will try again: Lock wait timeout' "$T_TMP/err"
 ok $? '... a round of tries gives up on the lock wait timeout and says so'
-echo "ROLLBACK;" >&7
-exec 7>&-
-wait $holder
+release
 wait $lp; rc=$?
 is "$rc" 0 '... the lock gone, the batch lands and -e exits 0'
 is "$(traffic_total)" "$want" '... with the totals of one clean run times the copies: nothing lost, nothing twice'
@@ -99,24 +101,11 @@ is "$(traffic_total)" "$want" '... with the totals of one clean run times the co
 # SIGKILL while a batch is in flight: its transaction dies with the
 # connection; the next run books it
 fresh_db t_journal_ahead_kill
-sql -e "INSERT INTO traffic (day, service, domain, localpart) VALUES ('$today', 'smtp', 'example.com', 'alice')"
-rm -f "$T_TMP/hold"; mkfifo "$T_TMP/hold"
-mariadb_root "$MYSQMAIL_DATABASE" < "$T_TMP/hold" > /dev/null 2>&1 &
-holder=$!
-exec 7> "$T_TMP/hold"
-echo "START TRANSACTION; SELECT * FROM traffic WHERE localpart = 'alice' FOR UPDATE;" >&7
-locked
-$P -j -e > /dev/null 2> "$T_TMP/err" &
-lp=$!
-: > "$T_TMP/conn"
-wait_for flight_seen none
-c1=$(cat "$T_TMP/conn")
+held
 { kill -KILL $lp; wait $lp; } 2> /dev/null
 wait_for sh -c "[ -z \"\$(mariadb --no-defaults -S '$MYSQMAIL_SOCKET' -u root -N -B -e 'SELECT 1 FROM information_schema.processlist WHERE id = $c1')\" ]"
 ok $? "SIGKILLed while a batch waited in flight (connection $c1): the server dropped its connection"
-echo "ROLLBACK;" >&7
-exec 7>&-
-wait $holder
+release
 is "$(sql -e 'SELECT COUNT(*) FROM `cursor`'):$(traffic_total | grep -c -v ' 0 0 0 0 0$')" "0:0" '... and nothing of the batch: no cursor, no traffic'
 $P -j -e > /dev/null 2> "$T_TMP/err"
 is "$(traffic_total)" "$want" '... the next run books it all once'
